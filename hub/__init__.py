@@ -1,0 +1,1 @@
+"""Grenshub: the registry of cross-border labour-market initiatives."""

@@ -1,0 +1,83 @@
+"""The application factory."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, redirect, url_for
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response
+
+from hub import config as hub_config
+from hub import db, i18n
+from hub.extensions import csrf, limiter, login_manager
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from the environment, with ``overrides`` (tests) applied on top."""
+    settings = hub_config.from_environment()
+    if overrides:
+        settings.update(overrides)
+    hub_config.check(settings)
+
+    app = Flask(
+        "hub",
+        root_path=str(hub_config.ROOT / "hub"),
+        template_folder=str(hub_config.ROOT / "templates"),
+        static_folder=str(hub_config.ROOT / "static"),
+        instance_path=settings["INSTANCE_PATH"],
+    )
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+    )
+    app.config.update(settings)
+
+    db.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    app.config["RATELIMIT_STORAGE_URI"] = settings["RATELIMIT_STORAGE_URI"]
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from hub import web
+
+    web.init_app(app)
+
+    from hub.cli import register_commands
+
+    register_commands(app)
+
+    @app.get("/")
+    def index() -> Response:
+        return redirect(url_for("initiatives.list_view"))
+
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    """One blueprint per domain; each domain's views stay in its own package."""
+    from hub.auth.views import bp as auth_bp
+    from hub.funding.views import bp as funding_bp
+    from hub.initiatives.views import bp as initiatives_bp
+    from hub.stakeholders.views import bp as stakeholders_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(initiatives_bp)
+    app.register_blueprint(stakeholders_bp)
+    app.register_blueprint(funding_bp)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from hub import formatting
+
+    formatting.init_app(app)

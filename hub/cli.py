@@ -1,0 +1,132 @@
+"""The ``hub`` command: database, demo data, users and the worker process."""
+from __future__ import annotations
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from hub.config import ROOT
+
+
+def alembic_config(database_url: str) -> Config:
+    cfg = Config(str(ROOT / "alembic.ini"))
+    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return cfg
+
+
+@click.group("db", help="Database schema (Alembic migrations).")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="heads")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    command.upgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+    click.echo(f"database at {revision}")
+
+
+@db_group.command("downgrade")
+@click.argument("revision", default="base")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION (default: an empty database)."""
+    command.downgrade(alembic_config(current_app.config["DATABASE_URL"]), revision)
+    click.echo(f"database at {revision}")
+
+
+@click.group("demo", help="The demo registry drawn from the SER Overijssel advice.")
+def demo_group() -> None:
+    pass
+
+
+@demo_group.command("load")
+@with_appcontext
+def demo_load() -> None:
+    """Fill an empty registry with the demo initiatives, organisations, users and lobby cycle."""
+    from hub.demo.loader import load_demo
+
+    summary = load_demo()
+    click.echo(", ".join(f"{count} {what}" for what, count in summary.items()))
+
+
+@click.group("users", help="User accounts.")
+def users_group() -> None:
+    pass
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", default="")
+@click.option("--role", type=click.Choice(["admin", "manager", "partner"]), required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--organisation", default=None, help="Organisation name (for partners).")
+@with_appcontext
+def users_create(email: str, name: str, role: str, password: str, organisation: str | None) -> None:
+    """Create a user account."""
+    from hub.auth.service import create_user
+    from hub.db import get_session
+    from hub.errors import ValidationFailed
+    from hub.stakeholders.service import find_organisation
+
+    session = get_session()
+    org_id = None
+    if organisation:
+        org = find_organisation(session, organisation)
+        if org is None:
+            raise click.ClickException(f"no organisation named {organisation!r}")
+        org_id = org.id
+    try:
+        user = create_user(session, email=email, name=name, password=password, role=role, organisation_id=org_id)
+    except ValidationFailed as error:
+        raise click.ClickException("; ".join(m for ms in error.errors.values() for m in ms)) from None
+    session.commit()
+    click.echo(f"created {user.role.value} {user.email}")
+
+
+@click.group("i18n", help="Translation catalogues (nl, de).")
+def i18n_group() -> None:
+    pass
+
+
+@i18n_group.command("update")
+def i18n_update() -> None:
+    """Add newly used messages to every domain's Dutch and German catalogue."""
+    from hub.catalogues import update
+
+    for path in update():
+        click.echo(f"updated {path}")
+
+
+@i18n_group.command("check")
+def i18n_check() -> None:
+    """List messages without a Dutch or German translation; fails when there are any."""
+    from hub.catalogues import untranslated
+
+    missing = untranslated()
+    for locale, msgid, where in missing:
+        click.echo(f"{locale}\t{where}\t{msgid}")
+    if missing:
+        raise click.ClickException(f"{len(missing)} untranslated messages")
+    click.echo("all messages translated")
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(db_group)
+    app.cli.add_command(demo_group)
+    app.cli.add_command(users_group)
+    app.cli.add_command(i18n_group)
+
+
+def _create_app() -> Flask:
+    from hub.app import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(name="hub", create_app=_create_app, add_version_option=False, help="Grenshub command line.")

@@ -1,0 +1,59 @@
+"""Locale-aware display of dates, money and labels in templates."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import Flask
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from babel import Locale
+
+from hub import advice, clock, regions
+from hub.i18n import LANGUAGE_NAMES, LOCALES
+
+
+def locale_code() -> str:
+    return str(get_locale() or "en")
+
+
+def money(amount: Decimal | int | float | None, currency: str = "EUR") -> str:
+    """Whole amounts in the locale's own pattern: "1.234.567 €" (de), "€ 1.234.567" (nl), "€1,234,567" (en)."""
+    if amount is None:
+        return "—"
+    pattern = Locale.parse(locale_code()).currency_formats["standard"].pattern.replace(".00", "")
+    return format_currency(amount, currency, format=pattern, currency_digits=False)
+
+
+def day(value: date | datetime | None, style: str = "medium") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        return format_datetime(value, style)
+    return format_date(value, style)
+
+
+def number(value: Decimal | int | float | None) -> str:
+    return "—" if value is None else format_decimal(value)
+
+
+def advice_title(code: str) -> str:
+    return advice.title(code, locale_code())
+
+
+def region_name(code: str) -> str:
+    region = regions.REGIONS.get(code)
+    return f"{region.name} ({code})" if region else code
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(money=money, day=day, number=number, advice_title=advice_title, region_name=region_name)
+
+    @app.context_processor
+    def globals_for_templates() -> dict[str, object]:
+        return {
+            "locale_code": locale_code,
+            "LOCALES": LOCALES,
+            "LANGUAGE_NAMES": LANGUAGE_NAMES,
+            "today": clock.today,
+            "THEMES": advice.THEMES,
+        }
