@@ -30,13 +30,14 @@ def scratch_database(database_url: str, tmp_path) -> Iterator[str]:
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'scratch.db'}"
         return
+    scratch = f"{make_url(database_url).database}_migration_scratch"
     admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS hub_migration_scratch"))
-        conn.execute(text("CREATE DATABASE hub_migration_scratch"))
-    yield make_url(database_url).set(database="hub_migration_scratch").render_as_string(hide_password=False)
+        conn.execute(text(f"DROP DATABASE IF EXISTS {scratch}"))
+        conn.execute(text(f"CREATE DATABASE {scratch}"))
+    yield make_url(database_url).set(database=scratch).render_as_string(hide_password=False)
     with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS hub_migration_scratch WITH (FORCE)"))
+        conn.execute(text(f"DROP DATABASE IF EXISTS {scratch} WITH (FORCE)"))
     admin.dispose()
 
 
