@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from flask import Flask
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 from babel import Locale
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
 
 from hub import advice, clock, regions
+from hub.events.labels import EVENT_LABELS, HIDDEN_KEYS
 from hub.i18n import LANGUAGE_NAMES, LOCALES
 
 
@@ -45,8 +47,31 @@ def region_name(code: str) -> str:
     return f"{region.name} ({code})" if region else code
 
 
+def event_label(name: str) -> str:
+    return str(EVENT_LABELS.get(name, name))
+
+
+def event_changes(payload: dict[str, Any]) -> list[tuple[str, Any, Any]]:
+    """(field, before, after) for an update; only "after" for additions, only "before" for removals.
+
+    A creation event carries the whole record, which the page already shows, so it lists nothing.
+    """
+    before = payload.get("before") if isinstance(payload.get("before"), dict) else {}
+    after = payload.get("after") if isinstance(payload.get("after"), dict) else {}
+    if before and after:
+        keys = list(after)
+    elif after and "name_nl" in after:
+        return []
+    else:
+        keys = list(after or before)
+    return [(k, before.get(k), after.get(k)) for k in keys if k not in HIDDEN_KEYS]
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters.update(money=money, day=day, number=number, advice_title=advice_title, region_name=region_name)
+    app.jinja_env.filters.update(
+        money=money, day=day, number=number, advice_title=advice_title, region_name=region_name,
+        event_label=event_label, event_changes=event_changes,
+    )
 
     @app.context_processor
     def globals_for_templates() -> dict[str, object]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel
 from flask_login import current_user
 
@@ -43,7 +43,12 @@ def compile_catalogues() -> None:
 
 
 def select_locale() -> str:
-    """The user's profile language, then the switcher's choice, then the browser's Accept-Language."""
+    """The user's profile language, then the switcher's choice, then the browser's Accept-Language.
+
+    Outside a request (CLI, worker) messages are English unless the caller forces a locale.
+    """
+    if not has_request_context():
+        return "en"
     if current_user and current_user.is_authenticated and current_user.locale in LOCALES:
         return current_user.locale
     chosen = session.get("locale")

@@ -116,8 +116,11 @@ class HubClient(FlaskClient):
 
 @pytest.fixture
 def client(app: Flask) -> HubClient:
+    """A visitor whose browser asks for English (tests of other languages set their own header)."""
     app.test_client_class = HubClient
-    return app.test_client()  # type: ignore[return-value]
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return test_client  # type: ignore[return-value]
 
 
 @dataclass

@@ -38,7 +38,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.provinciegroningen.nl",
         "description": "Grensprovincie aan Nedersaksen; de Commissaris van de Koning heeft volgens het advies een coördinerende rol in grensoverstijgende partnerschappen (NPVR).",
         "people": [
-            {"name": "Team Grensoverschrijdende Samenwerking", "title": "Functioneel contact", "email": "gros@groningen.example.org", "phone": "+31 50 000 0101"},
+            {"name": "Team Grensoverschrijdende Samenwerking", "title": "Functioneel contact", "email": "gros.groningen@example.org", "phone": "+31 50 000 0101"},
         ],
     },
     {
@@ -49,7 +49,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.provincie.drenthe.nl",
         "description": "Grensprovincie aan Nedersaksen; partner in de gezamenlijke lobby van de grensprovincies (aanbeveling 2e).",
         "people": [
-            {"name": "Team Duitsland en Europa", "title": "Functioneel contact", "email": "europa@drenthe.example.org", "phone": "+31 592 000 101"},
+            {"name": "Team Duitsland en Europa", "title": "Functioneel contact", "email": "europa.drenthe@example.org", "phone": "+31 592 000 101"},
         ],
     },
     {
@@ -60,8 +60,8 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.overijssel.nl",
         "description": "Vroeg het SER-advies aan; voert met Gelderland de Duitslandstrategie 'Goede Noabers' en grenst als enige provincie aan twee Duitse deelstaten.",
         "people": [
-            {"name": "Team Grensoverstijgende Samenwerking", "title": "Functioneel contact Duitslandstrategie", "email": "duitsland@overijssel.example.org", "phone": "+31 38 000 0101"},
-            {"name": "Secretariaat Regionale Economie", "title": "Functioneel contact nota Regionale Economie", "email": "regionale-economie@overijssel.example.org", "phone": "+31 38 000 0102"},
+            {"name": "Team Grensoverstijgende Samenwerking", "title": "Functioneel contact Duitslandstrategie", "email": "duitsland.overijssel@example.org", "phone": "+31 38 000 0101"},
+            {"name": "Secretariaat Regionale Economie", "title": "Functioneel contact nota Regionale Economie", "email": "regionale-economie.overijssel@example.org", "phone": "+31 38 000 0102"},
         ],
     },
     {
@@ -72,7 +72,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.gelderland.nl",
         "description": "Voert samen met Overijssel de Duitslandstrategie 'Goede Noabers' 2021–2027 en staat met Overijssel en Limburg op de grenslandagenda met Noordrijn-Westfalen.",
         "people": [
-            {"name": "Team Duitslandstrategie", "title": "Functioneel contact", "email": "duitslandstrategie@gelderland.example.org", "phone": "+31 26 000 0101"},
+            {"name": "Team Duitslandstrategie", "title": "Functioneel contact", "email": "duitslandstrategie.gelderland@example.org", "phone": "+31 26 000 0101"},
         ],
     },
     {
@@ -83,7 +83,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.limburg.nl",
         "description": "Grensprovincie aan Duitsland en België; staat met Overijssel en Gelderland op de grenslandagenda met Noordrijn-Westfalen.",
         "people": [
-            {"name": "Team Euregionale Samenwerking", "title": "Functioneel contact", "email": "euregio@limburg.example.org", "phone": "+31 43 000 0101"},
+            {"name": "Team Euregionale Samenwerking", "title": "Functioneel contact", "email": "euregio.limburg@example.org", "phone": "+31 43 000 0101"},
         ],
     },
     {
@@ -94,7 +94,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.brabant.nl",
         "description": "Grensprovincie aan België; partner in de gezamenlijke lobby van de grensprovincies (aanbeveling 2e). Niet bij naam genoemd in het advies.",
         "people": [
-            {"name": "Team Grensoverschrijdende Samenwerking", "title": "Functioneel contact", "email": "gros@brabant.example.org", "phone": "+31 73 000 0101"},
+            {"name": "Team Grensoverschrijdende Samenwerking", "title": "Functioneel contact", "email": "gros.brabant@example.org", "phone": "+31 73 000 0101"},
         ],
     },
     {
@@ -105,7 +105,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.zeeland.nl",
         "description": "Grensprovincie aan Vlaanderen; de Commissaris van de Koning heeft volgens het advies een coördinerende rol in grensoverstijgende partnerschappen (NPVR).",
         "people": [
-            {"name": "Team Vlaanderen en Scheldemond", "title": "Functioneel contact", "email": "vlaanderen@zeeland.example.org", "phone": "+31 118 000 101"},
+            {"name": "Team Vlaanderen en Scheldemond", "title": "Functioneel contact", "email": "vlaanderen.zeeland@example.org", "phone": "+31 118 000 101"},
         ],
     },
     # ---- German Länder and local government ------------------------------------------
@@ -117,7 +117,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.niedersachsen.de",
         "description": "Duitse deelstaat die aan Groningen, Drenthe en Overijssel grenst; het thema staat op de samenwerkingsagenda met Overijssel.",
         "people": [
-            {"name": "Referat Niederlande und Benelux", "title": "Funktionaler Kontakt", "email": "niederlande@niedersachsen.example.de", "phone": "+49 511 000 0101"},
+            {"name": "Referat Niederlande und Benelux", "title": "Funktionaler Kontakt", "email": "niederlande.niedersachsen@example.de", "phone": "+49 511 000 0101"},
         ],
     },
     {
@@ -128,7 +128,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.land.nrw",
         "description": "Duitse deelstaat op de grenslandagenda met Overijssel, Gelderland, Limburg en het Rijk; in 2021 werkten circa 6.800 Nederlanders in NRW.",
         "people": [
-            {"name": "Referat Benelux-Zusammenarbeit", "title": "Funktionaler Kontakt", "email": "benelux@nrw.example.de", "phone": "+49 211 000 0101"},
+            {"name": "Referat Benelux-Zusammenarbeit", "title": "Funktionaler Kontakt", "email": "benelux.nrw@example.de", "phone": "+49 211 000 0101"},
         ],
     },
     {
@@ -158,7 +158,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.rijksoverheid.nl/ministeries/ministerie-van-sociale-zaken-en-werkgelegenheid",
         "description": "Draagt volgens het advies vanaf 2025 50% van de kosten van de GrensInfoPunten bij.",
         "people": [
-            {"name": "Team Grensarbeid", "title": "Functioneel contact", "email": "grensarbeid@szw.example.org", "phone": "+31 70 000 0101"},
+            {"name": "Team Grensarbeid", "title": "Functioneel contact", "email": "grensarbeid.szw@example.org", "phone": "+31 70 000 0101"},
         ],
     },
     {
@@ -169,7 +169,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.rijksoverheid.nl/ministeries/ministerie-van-binnenlandse-zaken-en-koninkrijksrelaties",
         "description": "Coördineert met Buitenlandse Zaken de grensoverschrijdende samenwerking (GROS) en bewaakt de actielijsten met Vlaanderen, Noordrijn-Westfalen en Nedersaksen.",
         "people": [
-            {"name": "Team GROS", "title": "Functioneel contact", "email": "gros@bzk.example.org", "phone": "+31 70 000 0201"},
+            {"name": "Team GROS", "title": "Functioneel contact", "email": "gros.bzk@example.org", "phone": "+31 70 000 0201"},
         ],
     },
     {
@@ -180,7 +180,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.enschede.nl",
         "description": "Grensgemeente in Twente; levert de projectleider van de EDL en van GrensWerk (Duitse arbeidsmarkt).",
         "people": [
-            {"name": "Team GrensWerk", "title": "Functioneel contact Duitse arbeidsmarkt", "email": "grenswerk@enschede.example.org", "phone": "+31 53 000 0101"},
+            {"name": "Team GrensWerk", "title": "Functioneel contact Duitse arbeidsmarkt", "email": "grenswerk.enschede@example.org", "phone": "+31 53 000 0101"},
         ],
     },
     {
@@ -210,7 +210,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.vlaanderen.be",
         "description": "Partner van Nederland in de GROS-actielijsten (BZK); in het SER-advies zelf niet genoemd, opgenomen als lobbypartner.",
         "people": [
-            {"name": "Team Nederland-Vlaanderen", "title": "Functioneel contact", "email": "nederland@vlaanderen.example.org", "phone": "+32 2 000 01 01"},
+            {"name": "Team Nederland-Vlaanderen", "title": "Functioneel contact", "email": "nederland.vlaanderen@example.org", "phone": "+32 2 000 01 01"},
         ],
     },
     # ---- EU and funders ----------------------------------------------------------------
@@ -231,7 +231,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.deutschland-nederland.eu",
         "description": "Programmaorganisatie van het INTERREG VI A-programma Duitsland–Nederland 2021–2027, volgens het advies financieel een belangrijk instrument voor grensoverstijgende samenwerking.",
         "people": [
-            {"name": "Programmasecretariaat", "title": "Functioneel contact projectaanvragen", "email": "secretariaat@interreg-de-nl.example.org", "phone": "+49 2821 000 101"},
+            {"name": "Programmasecretariaat", "title": "Functioneel contact projectaanvragen", "email": "secretariaat.interreg-de-nl@example.org", "phone": "+49 2821 000 101"},
         ],
     },
     {
@@ -242,7 +242,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": None,
         "description": "Financiert TECH.LAND; volgens het advies een tijdelijke financiële impuls, geen structurele budgetvoering.",
         "people": [
-            {"name": "Programmabureau Regio Deal Twente", "title": "Functioneel contact", "email": "regiodeal@twente.example.org", "phone": "+31 53 000 0201"},
+            {"name": "Programmabureau Regio Deal Twente", "title": "Functioneel contact", "email": "regiodeal.twente@example.org", "phone": "+31 53 000 0201"},
         ],
     },
     {
@@ -263,8 +263,8 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.euregio.eu",
         "description": "Duits-Nederlands samenwerkingsverband in Gronau/Enschede; drager van het GIP Euregio en de EDL en volgens het advies mogelijk voortrekker van de fietscorridor Zwolle–Enschede–Münster.",
         "people": [
-            {"name": "Team GrensInfoPunt EUREGIO", "title": "Informatie- en adviesloket", "email": "gip@euregio.example.de", "phone": "+49 2562 000 101"},
-            {"name": "Team Maatschappelijke Ontwikkeling", "title": "Functioneel contact EDL", "email": "edl@euregio.example.de", "phone": "+49 2562 000 102"},
+            {"name": "Team GrensInfoPunt EUREGIO", "title": "Informatie- en adviesloket", "email": "gip.euregio@example.de", "phone": "+49 2562 000 101"},
+            {"name": "Team Maatschappelijke Ontwikkeling", "title": "Functioneel contact EDL", "email": "edl.euregio@example.de", "phone": "+49 2562 000 102"},
         ],
     },
     {
@@ -275,7 +275,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.edr.eu",
         "description": "Euregio van Noord-Nederland en Noordwest-Nedersaksen; niet bij naam genoemd in het advies.",
         "people": [
-            {"name": "Team GrensInfoPunt EDR", "title": "Informatie- en adviesloket", "email": "gip@edr.example.org", "phone": "+31 597 000 101"},
+            {"name": "Team GrensInfoPunt EDR", "title": "Informatie- en adviesloket", "email": "gip.edr@example.org", "phone": "+31 597 000 101"},
         ],
     },
     {
@@ -286,7 +286,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.euregio.org",
         "description": "Euregio in het Gelders-Nederrijnse grensgebied; niet bij naam genoemd in het advies.",
         "people": [
-            {"name": "Team GrensInfoPunt Rijn-Waal", "title": "Informatie- en adviesloket", "email": "gip@rijn-waal.example.de", "phone": "+49 2821 000 201"},
+            {"name": "Team GrensInfoPunt Rijn-Waal", "title": "Informatie- en adviesloket", "email": "gip.rijn-waal@example.de", "phone": "+49 2821 000 201"},
         ],
     },
     {
@@ -297,7 +297,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.euregio-rmn.de",
         "description": "Euregio van Noord- en Midden-Limburg en de Nederrijn; het project 'Euregionaal werk maken van brede welvaart' richt zich op dit gebied.",
         "people": [
-            {"name": "Team GrensInfoPunt Rhein-Maas-Nord", "title": "Informatie- en adviesloket", "email": "gip@rmn.example.de", "phone": "+49 2161 000 101"},
+            {"name": "Team GrensInfoPunt Rhein-Maas-Nord", "title": "Informatie- en adviesloket", "email": "gip.rmn@example.de", "phone": "+49 2161 000 101"},
         ],
     },
     {
@@ -317,7 +317,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": None,
         "description": "Samenwerkingsverband van Zeeland, Oost-Vlaanderen en West-Vlaanderen; niet bij naam genoemd in het advies.",
         "people": [
-            {"name": "Team GrensInfoPunt Scheldemond", "title": "Informatie- en adviesloket", "email": "gip@scheldemond.example.org", "phone": "+31 115 000 101"},
+            {"name": "Team GrensInfoPunt Scheldemond", "title": "Informatie- en adviesloket", "email": "gip.scheldemond@example.org", "phone": "+31 115 000 101"},
         ],
     },
     # ---- Education ---------------------------------------------------------------------
@@ -329,7 +329,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.saxion.nl",
         "description": "Hogeschool in Oost-Nederland waar het Expertisecentrum van de EDL is gevestigd; wisselt kennis uit met FH Münster.",
         "people": [
-            {"name": "Expertisecentrum EDL", "title": "Functioneel contact", "email": "expertisecentrum-edl@saxion.example.org", "phone": "+31 53 000 0301"},
+            {"name": "Expertisecentrum EDL", "title": "Functioneel contact", "email": "expertisecentrum-edl.saxion@example.org", "phone": "+31 53 000 0301"},
         ],
     },
     {
@@ -459,7 +459,7 @@ ORGANISATIONS: list[dict[str, Any]] = [
         "website": "https://www.ser-overijssel.nl",
         "description": "Sociaal-Economische Raad van werkgevers en werknemers in Overijssel; stelde op 17-10-2025 het advies 'Eén grensoverstijgende arbeidsmarkt' vast.",
         "people": [
-            {"name": "Secretariaat SER Overijssel", "title": "Functioneel contact", "email": "secretariaat@ser-overijssel.example.org", "phone": "+31 38 000 0201"},
+            {"name": "Secretariaat SER Overijssel", "title": "Functioneel contact", "email": "secretariaat.ser-overijssel@example.org", "phone": "+31 38 000 0201"},
         ],
     },
     {

@@ -73,7 +73,7 @@ def timeline_svg(streams: Sequence[FundingStream], locale: str, today: date | No
         parts.append(
             f'<line class="cliff" x1="{x(horizon):.1f}" y1="{AXIS_HEIGHT - 6}" x2="{x(horizon):.1f}" y2="{height}" '
             f'stroke="#cf222e" stroke-width="2" stroke-dasharray="6 3"/>'
-            f'<text x="{x(horizon) + 3:.1f}" y="{AXIS_HEIGHT + 4}" font-size="11" fill="#cf222e">'
+            f'<text x="{x(horizon) - 3:.1f}" y="{AXIS_HEIGHT - 10}" font-size="11" fill="#cf222e" text-anchor="end">'
             f'{escape(_("funding cliff"))}</text>'
         )
     parts.append("</svg>")

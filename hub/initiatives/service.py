@@ -222,6 +222,7 @@ class InitiativeFilter:
     horizon_months: int | None = None  # funding ends within N months from today
     status: str | None = None
     sort: str = "name"
+    locale: str = "nl"  # names sort in the language the user reads them in
 
 
 def list_initiatives(session: Session, flt: InitiativeFilter, *, limit: int | None = None, offset: int = 0) -> list[tuple[Initiative, date | None]]:
@@ -250,10 +251,13 @@ def list_initiatives(session: Session, flt: InitiativeFilter, *, limit: int | No
         today = clock.today()
         query = query.where(horizons.c.horizon.is_not(None), horizons.c.horizon >= today,
                             horizons.c.horizon <= today + timedelta(days=round(flt.horizon_months * 30.44)))
+    shown_name = func.lower(func.coalesce(
+        getattr(Initiative, f"name_{flt.locale}", Initiative.name_nl), Initiative.name_nl, Initiative.name_de, Initiative.name_en,
+    ))
     order = {
-        "name": (Initiative.name_key,),
-        "horizon": (horizons.c.horizon.is_(None), horizons.c.horizon, Initiative.name_key),
-        "start": (Initiative.start_date.desc(), Initiative.name_key),
+        "name": (shown_name,),
+        "horizon": (horizons.c.horizon.is_(None), horizons.c.horizon, shown_name),
+        "start": (Initiative.start_date.desc(), shown_name),
         "updated": (Initiative.updated_at.desc(),),
     }[flt.sort if flt.sort in SORTS else "name"]
     query = query.order_by(*order).offset(offset)

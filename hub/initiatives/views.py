@@ -38,6 +38,7 @@ def filter_from_args() -> service.InitiativeFilter:
         horizon_months=int(months) if months.isdigit() else None,
         status=args.get("status") or None,
         sort=args.get("sort", "name"),
+        locale=locale_code(),
     )
 
 
