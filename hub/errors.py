@@ -26,6 +26,17 @@ class ValidationFailed(DomainError):
         self.errors = errors
 
 
+class FieldErrors(dict[str, list[str]]):
+    """Collects every validation message per field, so the user sees all problems at once."""
+
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self:
+            raise ValidationFailed(dict(self))
+
+
 class NotFound(DomainError):
     status = 404
     code = "not_found"

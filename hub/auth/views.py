@@ -4,6 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import session as web_session
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
@@ -60,8 +61,6 @@ def logout() -> Response:
 @bp.post("/language")
 def switch_language() -> Response:
     """Visitors keep their choice in the session; logged-in users in their profile."""
-    from flask import session as web_session
-
     form = LanguageForm()
     if form.validate_on_submit():
         web_session["locale"] = form.locale.data

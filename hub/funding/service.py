@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from hub import clock
-from hub.errors import NotFound, ValidationFailed
+from hub.errors import FieldErrors, NotFound
 from hub.db import is_value_of
 from hub.events import record_event
 from hub.funding.horizon import funding_horizon
@@ -59,28 +59,24 @@ def snapshot(stream: FundingStream) -> dict[str, Any]:
     }
 
 
-def _validate(session: Session, data: FundingInput) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-
-    def add(field_name: str, message: str) -> None:
-        errors.setdefault(field_name, []).append(message)
-
+def _validate(session: Session, data: FundingInput) -> FieldErrors:
+    errors = FieldErrors()
     if data.funder_id is None or session.get(Organisation, data.funder_id) is None:
-        add("funder_id", _("Choose an existing funder."))
+        errors.add("funder_id", _("Choose an existing funder."))
     if not is_value_of(FundingKind, data.kind):
-        add("kind", _("Unknown kind of funding: %(value)s.", value=data.kind))
+        errors.add("kind", _("Unknown kind of funding: %(value)s.", value=data.kind))
     if data.start_date is None:
-        add("start_date", _("Give the start date of the funding."))
+        errors.add("start_date", _("Give the start date of the funding."))
     if data.start_date and data.end_date and data.end_date < data.start_date:
-        add("end_date", _("The end date lies before the start date."))
+        errors.add("end_date", _("The end date lies before the start date."))
     if data.amount is not None and data.amount < 0:
-        add("amount", _("The amount cannot be negative."))
+        errors.add("amount", _("The amount cannot be negative."))
     if data.amount is not None and abs(data.amount) >= Decimal("1e12"):
-        add("amount", _("The amount is too large."))
+        errors.add("amount", _("The amount is too large."))
     if data.cofinancing_share is not None and not Decimal(0) <= data.cofinancing_share <= Decimal(100):
-        add("cofinancing_share", _("The co-financing share must lie between 0 and 100 %."))
+        errors.add("cofinancing_share", _("The co-financing share must lie between 0 and 100 %."))
     if not _CURRENCY.match((data.currency or "").strip().upper()):
-        add("currency", _("Use a three-letter currency code such as EUR."))
+        errors.add("currency", _("Use a three-letter currency code such as EUR."))
     return errors
 
 
@@ -108,9 +104,7 @@ def _record(session: Session, name: FundingEvent, initiative: Initiative, actor_
 
 
 def add_stream(session: Session, initiative: Initiative, data: FundingInput, *, actor_id: int | None) -> FundingStream:
-    errors = _validate(session, data)
-    if errors:
-        raise ValidationFailed(errors)
+    _validate(session, data).raise_if_any()
     now = clock.now()
     stream = FundingStream(initiative_id=initiative.id, created_at=now)
     _apply(stream, data)
@@ -122,9 +116,7 @@ def add_stream(session: Session, initiative: Initiative, data: FundingInput, *, 
 
 
 def update_stream(session: Session, stream: FundingStream, data: FundingInput, *, actor_id: int | None) -> FundingStream:
-    errors = _validate(session, data)
-    if errors:
-        raise ValidationFailed(errors)
+    _validate(session, data).raise_if_any()
     before = snapshot(stream)
     _apply(stream, data)
     session.flush()

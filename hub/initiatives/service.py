@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hub import advice, clock, regions
-from hub.errors import NotFound, ValidationFailed
+from hub.errors import FieldErrors, NotFound
 from hub.db import is_value_of
 from hub.events import record_event
 from hub.funding.horizon import horizons_query
@@ -80,39 +80,35 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def _validate(session: Session, data: InitiativeInput, current: Initiative | None) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-
-    def add(field_name: str, message: str) -> None:
-        errors.setdefault(field_name, []).append(message)
-
+def _validate(session: Session, data: InitiativeInput, current: Initiative | None) -> FieldErrors:
+    errors = FieldErrors()
     if not is_value_of(InitiativeKind, data.kind):
-        add("kind", _("Unknown kind of initiative: %(value)s.", value=data.kind))
+        errors.add("kind", _("Unknown kind of initiative: %(value)s.", value=data.kind))
     if not is_value_of(InitiativeStatus, data.status):
-        add("status", _("Unknown status: %(value)s.", value=data.status))
+        errors.add("status", _("Unknown status: %(value)s.", value=data.status))
     primary = _clean(data.name_nl) or _clean(data.name_de) or _clean(data.name_en)
     if not primary:
-        add("name_nl", _("Give the initiative a name in at least one language."))
+        errors.add("name_nl", _("Give the initiative a name in at least one language."))
     else:
         clash = session.scalar(select(Initiative).where(Initiative.name_key == primary.casefold()))
         if clash is not None and clash is not current:
-            add("name_nl", _("An initiative named “%(name)s” already exists.", name=primary))
+            errors.add("name_nl", _("An initiative named “%(name)s” already exists.", name=primary))
     if data.start_date and data.end_date and data.end_date < data.start_date:
-        add("end_date", _("The end date lies before the start date."))
+        errors.add("end_date", _("The end date lies before the start date."))
     unknown_regions = [code for code in data.regions if not regions.is_known(code)]
     if unknown_regions:
-        add("regions", _("Unknown region code: %(codes)s.", codes=", ".join(unknown_regions)))
+        errors.add("regions", _("Unknown region code: %(codes)s.", codes=", ".join(unknown_regions)))
     unknown_codes = [code for code in data.advice_codes if not advice.is_valid_code(code)]
     if unknown_codes:
-        add("advice_codes", _("Unknown SER theme or recommendation: %(codes)s.", codes=", ".join(unknown_codes)))
+        errors.add("advice_codes", _("Unknown SER theme or recommendation: %(codes)s.", codes=", ".join(unknown_codes)))
     if data.website and not data.website.startswith(("http://", "https://")):
-        add("website", _("The website must start with http:// or https://."))
+        errors.add("website", _("The website must start with http:// or https://."))
     if data.parent_id is not None:
         parent = session.get(Initiative, data.parent_id)
         if parent is None:
-            add("parent_id", _("The parent initiative does not exist."))
+            errors.add("parent_id", _("The parent initiative does not exist."))
         elif current is not None and _is_descendant_or_self(parent, current):
-            add("parent_id", _("An initiative cannot be placed under itself or one of its children."))
+            errors.add("parent_id", _("An initiative cannot be placed under itself or one of its children."))
     return errors
 
 
@@ -158,9 +154,7 @@ def _unique_slug(session: Session, name: str) -> str:
 
 
 def create_initiative(session: Session, data: InitiativeInput, *, actor_id: int | None) -> Initiative:
-    errors = _validate(session, data, None)
-    if errors:
-        raise ValidationFailed(errors)
+    _validate(session, data, None).raise_if_any()
     now = clock.now()
     primary = _clean(data.name_nl) or _clean(data.name_de) or _clean(data.name_en) or ""
     initiative = Initiative(slug=_unique_slug(session, primary), created_at=now)
@@ -175,9 +169,7 @@ def create_initiative(session: Session, data: InitiativeInput, *, actor_id: int 
 
 
 def update_initiative(session: Session, initiative: Initiative, data: InitiativeInput, *, actor_id: int | None) -> Initiative:
-    errors = _validate(session, data, initiative)
-    if errors:
-        raise ValidationFailed(errors)
+    _validate(session, data, initiative).raise_if_any()
     before = snapshot(initiative)
     with session.no_autoflush:
         _apply(session, initiative, data)

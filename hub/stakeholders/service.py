@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hub import clock
-from hub.errors import NotFound, ValidationFailed
+from hub.errors import FieldErrors, NotFound, ValidationFailed
 from hub.db import is_value_of
 from hub.events import record_event
 from hub.initiatives.models import Initiative
@@ -60,21 +60,21 @@ def snapshot(org: Organisation) -> dict[str, Any]:
     }
 
 
-def _validate(session: Session, data: OrganisationInput, current: Organisation | None) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+def _validate(session: Session, data: OrganisationInput, current: Organisation | None) -> FieldErrors:
+    errors = FieldErrors()
     name = data.name.strip()
     if not name:
-        errors["name"] = [_("Give the organisation a name.")]
+        errors.add("name", _("Give the organisation a name."))
     else:
         clash = session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
         if clash is not None and clash is not current:
-            errors["name"] = [_("An organisation named “%(name)s” already exists.", name=name)]
+            errors.add("name", _("An organisation named “%(name)s” already exists.", name=name))
     if data.country not in COUNTRIES:
-        errors["country"] = [_("Unknown country: %(value)s.", value=data.country)]
+        errors.add("country", _("Unknown country: %(value)s.", value=data.country))
     if not is_value_of(OrganisationType, data.type):
-        errors["type"] = [_("Unknown type of organisation: %(value)s.", value=data.type)]
+        errors.add("type", _("Unknown type of organisation: %(value)s.", value=data.type))
     if data.website and not data.website.startswith(("http://", "https://")):
-        errors["website"] = [_("The website must start with http:// or https://.")]
+        errors.add("website", _("The website must start with http:// or https://."))
     return errors
 
 
@@ -88,9 +88,7 @@ def _apply(org: Organisation, data: OrganisationInput) -> None:
 
 
 def create_organisation(session: Session, data: OrganisationInput, *, actor_id: int | None) -> Organisation:
-    errors = _validate(session, data, None)
-    if errors:
-        raise ValidationFailed(errors)
+    _validate(session, data, None).raise_if_any()
     org = Organisation(created_at=clock.now())
     _apply(org, data)
     session.add(org)
@@ -101,9 +99,7 @@ def create_organisation(session: Session, data: OrganisationInput, *, actor_id: 
 
 
 def update_organisation(session: Session, org: Organisation, data: OrganisationInput, *, actor_id: int | None) -> Organisation:
-    errors = _validate(session, data, org)
-    if errors:
-        raise ValidationFailed(errors)
+    _validate(session, data, org).raise_if_any()
     before = snapshot(org)
     _apply(org, data)
     session.flush()
