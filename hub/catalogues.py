@@ -60,10 +60,12 @@ def _read(path: Path, locale: str) -> Catalog:
         return read_po(handle, locale=locale)
 
 
-def update() -> list[Path]:
-    """Merge newly used messages into each domain's nl and de catalogues (keeping every translation)."""
+def update(domains: set[str] | None = None) -> list[Path]:
+    """Merge newly used messages into the nl and de catalogues of ``domains`` (default: all), keeping translations."""
     written = []
     for domain, template in extract().items():
+        if domains and domain not in domains:
+            continue
         for locale in TRANSLATED_LOCALES:
             path = _po_path(domain, locale)
             catalogue = _read(path, locale)

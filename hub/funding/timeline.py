@@ -38,10 +38,13 @@ def timeline_svg(streams: Sequence[FundingStream], locale: str, today: date | No
         return LABEL_WIDTH + plot_width * (day - first).days / span
 
     height = AXIS_HEIGHT + len(streams) * (BAR_HEIGHT + ROW_GAP) + 10
+    # Translated up front: gettext calls inside f-strings are invisible to message extraction.
+    title_text, today_text, cliff_text = _("Funding timeline"), _("today"), _("funding cliff")
+    open_ended_text, estimate_text = _("open-ended"), _("estimate")
     parts = [
         f'<svg class="timeline" role="img" viewBox="0 0 {WIDTH} {height}" width="100%" '
         f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="timeline-title">',
-        f'<title id="timeline-title">{escape(_("Funding timeline"))}</title>',
+        f'<title id="timeline-title">{escape(title_text)}</title>',
     ]
     for year in range(first.year + 1, last.year + 1):
         tick = x(date(year, 1, 1))
@@ -53,9 +56,9 @@ def timeline_svg(streams: Sequence[FundingStream], locale: str, today: date | No
         colour = "#2f6f4f" if stream.kind == FundingKind.STRUCTURAL else "#c77c02"
         label = stream.funder.name if stream.funder else "?"
         period = f"{format_date(stream.start_date, 'medium', locale=locale)} – " + (
-            format_date(stream.end_date, "medium", locale=locale) if stream.end_date else _("open-ended")
+            format_date(stream.end_date, "medium", locale=locale) if stream.end_date else open_ended_text
         )
-        estimate = f" ({_('estimate')})" if stream.end_date_estimated or stream.amount_estimated else ""
+        estimate = f" ({estimate_text})" if stream.end_date_estimated or stream.amount_estimated else ""
         parts.append(
             f'<g class="stream"><title>{escape(label)}: {escape(period)}{escape(estimate)}</title>'
             f'<text x="0" y="{top + 15}" font-size="12" fill="#24292f">{escape(label[:32])}</text>'
@@ -67,14 +70,14 @@ def timeline_svg(streams: Sequence[FundingStream], locale: str, today: date | No
     parts.append(
         f'<line class="today" x1="{x(today):.1f}" y1="{AXIS_HEIGHT - 6}" x2="{x(today):.1f}" y2="{height}" '
         f'stroke="#0969da" stroke-width="2"/>'
-        f'<text x="{x(today) + 3:.1f}" y="{height - 2}" font-size="11" fill="#0969da">{escape(_("today"))}</text>'
+        f'<text x="{x(today) + 3:.1f}" y="{height - 2}" font-size="11" fill="#0969da">{escape(today_text)}</text>'
     )
     if horizon is not None:
         parts.append(
             f'<line class="cliff" x1="{x(horizon):.1f}" y1="{AXIS_HEIGHT - 6}" x2="{x(horizon):.1f}" y2="{height}" '
             f'stroke="#cf222e" stroke-width="2" stroke-dasharray="6 3"/>'
             f'<text x="{x(horizon) - 3:.1f}" y="{AXIS_HEIGHT - 10}" font-size="11" fill="#cf222e" text-anchor="end">'
-            f'{escape(_("funding cliff"))}</text>'
+            f'{escape(cliff_text)}</text>'
         )
     parts.append("</svg>")
     return Markup("".join(parts))
