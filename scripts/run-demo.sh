@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Serves the demo: migrates the SQLite file in instance/, loads the demo registry once,
-# then runs gunicorn (no debug mode) on HOST:PORT.
+# then runs gunicorn (no debug mode) on HOST:PORT with the worker (scheduled jobs) beside it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 host="${1:-127.0.0.1}"
@@ -20,4 +20,14 @@ export HUB_BASE_URL="${HUB_BASE_URL:-http://$host:$port}"
 "$bin/hub" db upgrade
 "$bin/hub" demo load
 echo "Grenshub demo on http://$host:$port/ — log in as manager@grenshub.example (see README)"
-exec "$bin/gunicorn" --bind "$host:$port" --workers 2 --access-logfile - "hub.app:create_app()"
+# The worker (cliff evaluation, alert fan-out and delivery) runs beside gunicorn and stops with it.
+# Without HUB_SMTP_HOST its mail lands in instance/outbox/ as .eml files.
+"$bin/hub" worker &
+worker=$!
+trap 'kill "$worker" 2>/dev/null || true' EXIT
+"$bin/gunicorn" --bind "$host:$port" --workers 2 --access-logfile - "hub.app:create_app()" &
+web=$!
+trap 'kill -TERM "$web" 2>/dev/null || true' INT TERM
+status=0
+while kill -0 "$web" 2>/dev/null; do wait "$web" || status=$?; done
+exit "$status"

@@ -1,0 +1,1 @@
+"""Funding-cliff alerts: cliff detection, subscriptions, the delivery outbox and its channels."""

@@ -1,0 +1,206 @@
+"""What an alert says: a title and a text per event, in the subscriber's language, and the messages built from them.
+
+Call the ``describe``/``build_*`` functions inside ``flask_babel.force_locale(subscription.locale)``.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy.orm import Session
+
+from hub.alerts.models import AlertItem, AlertSubscription
+from hub.alerts.service import AlertEvent, LinkPurpose, scope_label, sign
+from hub.events import Event
+from hub.events.labels import EVENT_LABELS
+from hub.formatting import day, locale_code, money
+from hub.initiatives.models import Initiative
+from hub.stakeholders.models import Organisation
+
+
+# Other domains' events that reach subscribers, named for an alert (the rest use the history labels).
+OTHER_EVENTS = {"feed.link_confirmed": _l("In the news")}
+
+
+@dataclass
+class Notice:
+    title: str
+    text: str
+    link: str | None
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link under ``BASE_URL``; works in the worker, where there is no request."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def _date(value: Any) -> str:
+    try:
+        return day(date.fromisoformat(value))
+    except (TypeError, ValueError):
+        return "—"
+
+
+def _amount(value: Any, currency: Any) -> str:
+    try:
+        return money(Decimal(str(value)), str(currency or "EUR")) if value is not None else _("amount unknown")
+    except (InvalidOperation, ValueError):
+        return _("amount unknown")
+
+
+def _subject_name(session: Session, event: Event) -> tuple[str, str | None]:
+    """The current name and page of what the event is about; a deleted initiative is named from the event."""
+    initiative_id = event.subject_id if event.subject_type == "initiative" else event.payload.get("initiative_id")
+    if isinstance(initiative_id, int):
+        initiative = session.get(Initiative, initiative_id)
+        if initiative is not None:
+            return initiative.name_in(locale_code()), external_url("initiatives.detail", initiative_id=initiative.id)
+        before = event.payload.get("before")
+        name = (before.get("name_nl") or before.get("name_de") or before.get("name_en")) if isinstance(before, dict) else None
+        return name or _("initiative %(id)s", id=initiative_id), None
+    if event.subject_type == "organisation":
+        organisation = session.get(Organisation, event.subject_id)
+        if organisation is not None:
+            return organisation.name, external_url("stakeholders.detail", org_id=organisation.id)
+    return f"{event.subject_type} {event.subject_id}", None
+
+
+def _horizon_line(payload: dict[str, Any]) -> str:
+    if "horizon" not in payload:
+        return ""
+    if payload["horizon"] is None:
+        return _("The initiative has no end date for its funding now, or no funding at all.")
+    return _("Its funding now runs until %(date)s.", date=_date(payload["horizon"]))
+
+
+def describe(session: Session, item: AlertItem) -> Notice:
+    """The alert for one event, for the subscription of ``item``."""
+    event, subscription = item.event, item.subscription
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    if event.name == AlertEvent.SUBSCRIPTION_REQUESTED:
+        return Notice(
+            _("Please confirm your Grenshub alerts"),
+            _("Someone, hopefully you, asked to receive Grenshub alerts about %(scope)s at this address. "
+              "Open the link to confirm. If it was not you, ignore this message: nothing will be sent.",
+              scope=scope_label(session, subscription.scope_kind, subscription.scope_key, locale_code())),
+            external_url("alerts.confirm", token=sign(LinkPurpose.CONFIRM, subscription.id)),
+        )
+    if event.name == AlertEvent.WEBHOOK_DISABLED:
+        return Notice(
+            _("Your Grenshub webhook has been switched off"),
+            _("Alerts could not be posted to %(url)s after repeated attempts (%(reason)s). We stopped trying. "
+              "Switch the webhook on again on your alerts page once it works.",
+              url=subscription.webhook_url or "—", reason=payload.get("reason", "")),
+            external_url("alerts.mine"),
+        )
+    name, link = _subject_name(session, event)
+    if event.name == AlertEvent.CLIFF_THRESHOLD:
+        days_left = int(payload.get("days_left", 0))
+        when = _date(payload.get("horizon"))
+        if days_left > 0:
+            title = ngettext("Funding of %(name)s ends in %(num)d day", "Funding of %(name)s ends in %(num)d days",
+                             days_left, name=name)
+            text = _("The last funding stream of %(name)s ends on %(date)s. Without new funding the initiative stops then.",
+                     name=name, date=when)
+        elif days_left == 0:
+            title = _("Funding of %(name)s ends today", name=name)
+            text = _("The last funding stream of %(name)s ends today (%(date)s).", name=name, date=when)
+        else:
+            title = _("Funding of %(name)s has ended", name=name)
+            text = _("The last funding stream of %(name)s ended on %(date)s.", name=name, date=when)
+        return Notice(title, text, link)
+    if event.name == AlertEvent.CLIFF_LIFTED:
+        if payload.get("horizon"):
+            text = _("The funding of %(name)s now runs until %(date)s (it was to end on %(old)s).",
+                     name=name, date=_date(payload["horizon"]), old=_date(payload.get("old_horizon")))
+        else:
+            text = _("%(name)s now has open-ended funding (it was to end on %(old)s).",
+                     name=name, old=_date(payload.get("old_horizon")))
+        return Notice(_("Funding cliff of %(name)s lifted", name=name), text, link)
+    if event.name == AlertEvent.STREAM_ENDED:
+        return Notice(
+            _("A funding stream of %(name)s has ended", name=name),
+            _("The funding by %(funder)s (%(amount)s) ended on %(date)s and no structural funding follows it.",
+              funder=payload.get("funder") or "—", amount=_amount(payload.get("amount"), payload.get("currency")),
+              date=_date(payload.get("end_date"))),
+            link,
+        )
+    if event.name.startswith("funding."):
+        stream = payload.get("after") or payload.get("before") or {}
+        detail = _("%(funder)s: %(amount)s until %(date)s.", funder=stream.get("funder") or "—",
+                   amount=_amount(stream.get("amount"), stream.get("currency")),
+                   date=_date(stream.get("end_date")) if stream.get("end_date") else _("open-ended"))
+        titles = {
+            "funding.added": _("New funding for %(name)s", name=name),
+            "funding.updated": _("Funding of %(name)s changed", name=name),
+            "funding.removed": _("Funding of %(name)s removed", name=name),
+        }
+        return Notice(titles.get(event.name, name), f"{detail} {_horizon_line(payload)}".strip(), link)
+    label = str(OTHER_EVENTS.get(event.name) or EVENT_LABELS.get(event.name, event.name))
+    title = payload.get("title") if isinstance(payload.get("title"), str) else None
+    source = payload.get("link") or payload.get("url")
+    url = source if isinstance(source, str) and source.startswith(("http://", "https://")) else None
+    return Notice(f"{label}: {name}", title or label, url or link)
+
+
+def _unsubscribe_url(subscription: AlertSubscription) -> str:
+    return external_url("alerts.unsubscribe", token=sign(LinkPurpose.UNSUBSCRIBE, subscription.id))
+
+
+def build_email(session: Session, subscription: AlertSubscription, items: Sequence[AlertItem], key: str,
+                now: datetime) -> EmailMessage:
+    """One alert, or a weekly digest of several; ``key`` becomes the Message-ID receivers deduplicate on."""
+    notices = [describe(session, item) for item in items]
+    unsubscribe = _unsubscribe_url(subscription)
+    sender = current_app.config["SMTP_FROM"]
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "grenshub.example"
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = subscription.email
+    message["Subject"] = notices[0].title if len(notices) == 1 else ngettext(
+        "Grenshub: %(num)d alert", "Grenshub: %(num)d alerts", len(notices))
+    message["Date"] = format_datetime(now)
+    message["Message-ID"] = f"<{key}@{domain}>"
+    message["X-Grenshub-Idempotency-Key"] = key
+    message["List-Unsubscribe"] = f"<{unsubscribe}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message["Auto-Submitted"] = "auto-generated"
+    message["Content-Language"] = subscription.locale
+    message.set_content(render_template(
+        "alerts/email.txt", notices=notices, unsubscribe_url=unsubscribe,
+        scope=scope_label(session, subscription.scope_kind, subscription.scope_key, subscription.locale),
+        mine_url=external_url("alerts.mine") if subscription.user_id else None,
+        feed_url=external_url("alerts.atom", token=sign(LinkPurpose.FEED, subscription.id)),
+    ))
+    return message
+
+
+def build_webhook(session: Session, subscription: AlertSubscription, item: AlertItem, key: str) -> bytes:
+    """The JSON body of a webhook call; the receiver deduplicates on ``id`` (also the Idempotency-Key header)."""
+    event, notice = item.event, describe(session, item)
+    body = {
+        "id": key,
+        "event": event.name,
+        "occurred_at": event.occurred_at.isoformat(),
+        "subject": {"type": event.subject_type, "id": event.subject_id},
+        "title": notice.title,
+        "text": notice.text,
+        "link": notice.link,
+        "language": subscription.locale,
+        "payload": event.payload,
+        "subscription": {"id": subscription.id, "unsubscribe": _unsubscribe_url(subscription)},
+    }
+    return json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
