@@ -1,0 +1,1 @@
+"""News feeds in (polled, sanitised, linked to initiatives) and out (Atom)."""
