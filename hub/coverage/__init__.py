@@ -1,0 +1,1 @@
+"""The coverage matrix: the SER advice against the initiatives that serve it."""

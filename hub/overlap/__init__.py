@@ -1,0 +1,1 @@
+"""Overlap detection: initiatives that may duplicate or complement each other."""

@@ -1,0 +1,1 @@
+"""Search: one full-text index over initiatives, organisations, news and lobby items."""
