@@ -66,15 +66,33 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 def _register_blueprints(app: Flask) -> None:
     """One blueprint per domain; each domain's views stay in its own package."""
+    from hub.alerts.views import bp as alerts_bp
+    from hub.api.pages import bp as api_pages_bp
+    from hub.api.views import bp as api_bp
     from hub.auth.views import bp as auth_bp
+    from hub.feeds.views import bp as feeds_bp
     from hub.funding.views import bp as funding_bp
+    from hub.lobby.views import bp as lobby_bp
     from hub.initiatives.views import bp as initiatives_bp
     from hub.stakeholders.views import bp as stakeholders_bp
+    from hub.transfer.views import bp as transfer_bp
+    from hub.search.views import bp as search_bp
+    from hub.overlap.views import bp as overlap_bp
+    from hub.coverage.views import bp as coverage_bp
 
     app.register_blueprint(auth_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_pages_bp)
     app.register_blueprint(initiatives_bp)
     app.register_blueprint(stakeholders_bp)
     app.register_blueprint(funding_bp)
+    app.register_blueprint(feeds_bp)
+    app.register_blueprint(lobby_bp)
+    app.register_blueprint(alerts_bp)
+    app.register_blueprint(transfer_bp)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(overlap_bp)
+    app.register_blueprint(coverage_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

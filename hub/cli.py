@@ -95,11 +95,12 @@ def i18n_group() -> None:
 
 
 @i18n_group.command("update")
-def i18n_update() -> None:
-    """Add newly used messages to every domain's Dutch and German catalogue."""
+@click.argument("domains", nargs=-1)
+def i18n_update(domains: tuple[str, ...]) -> None:
+    """Add newly used messages to the Dutch and German catalogues of DOMAINS (default: all; "core" for the core)."""
     from hub.catalogues import update
 
-    for path in update():
+    for path in update(set(domains) or None):
         click.echo(f"updated {path}")
 
 
@@ -121,6 +122,14 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(demo_group)
     app.cli.add_command(users_group)
     app.cli.add_command(i18n_group)
+    from hub.feeds.cli import feeds_group
+    app.cli.add_command(feeds_group)
+    from hub.worker import worker_command
+    app.cli.add_command(worker_command)
+    from hub.search.cli import discovery_group
+    app.cli.add_command(discovery_group)
+    from hub.transfer.cli import import_command
+    app.cli.add_command(import_command)
 
 
 def _create_app() -> Flask:

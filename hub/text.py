@@ -9,6 +9,8 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 def fold(text: str) -> str:
     """Lower-case and strip diacritics, so "Münster" and "MUNSTER" compare equal."""
+    if text.isascii():  # nothing to strip; imports fold hundreds of thousands of names
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.replace("ß", "ss"))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

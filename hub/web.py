@@ -52,7 +52,7 @@ def init_app(app: Flask) -> None:
         return error_response(400, "csrf_failed", _("The form expired or was not sent from this site. Please try again."))
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[Response | str, int]:
+    def http_error(error: HTTPException) -> tuple[Response | str, int] | tuple[Response | str, int, dict[str, str]]:
         messages = {
             400: _("The request could not be understood."),
             403: _("You do not have permission to open this page."),
@@ -63,4 +63,7 @@ def init_app(app: Flask) -> None:
         }
         status = error.code or 500
         message = messages.get(status, _("Something went wrong."))
-        return error_response(status, error.name.lower().replace(" ", "_"), message)
+        body, status = error_response(status, error.name.lower().replace(" ", "_"), message)
+        # A 405 must say which methods are allowed (RFC 9110); the replaced response would drop it.
+        allowed = getattr(error, "valid_methods", None)
+        return (body, status, {"Allow": ", ".join(allowed)}) if allowed else (body, status)

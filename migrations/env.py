@@ -9,7 +9,7 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 import hub.models  # noqa: F401  (registers every table on Base.metadata)
-from hub.db import Base, UTCDateTime
+from hub.db import Base, UTCDateTime, include_in_comparison
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -44,6 +44,7 @@ def _run(connection: Any) -> None:
         render_item=render_item,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_in_comparison,
     )
     with context.begin_transaction():
         context.run_migrations()

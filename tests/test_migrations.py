@@ -12,13 +12,14 @@ from sqlalchemy.engine import make_url
 
 import hub.models  # noqa: F401
 from hub.cli import alembic_config
-from hub.db import Base
+from hub.db import Base, include_in_comparison
 
 
 def test_migrated_schema_matches_models(database_url: str) -> None:
     engine = create_engine(database_url)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False})
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": False,
+                                                              "include_name": include_in_comparison})
         differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []

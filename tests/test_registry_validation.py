@@ -25,7 +25,7 @@ VALID_INITIATIVE = {"kind": "partnership", "status": "active", "name_nl": "Eureg
     ("change", "message"),
     [
         ({"start_date": "2025-01-01", "end_date": "2024-12-31"}, "The end date lies before the start date."),
-        ({"regions": "NL213, XX999"}, "Unknown region code: XX999."),
+        ({"regions": "NL213, XX999"}, "Unknown region code(s): XX999."),
         ({"name_nl": ""}, "Give the initiative a name in at least one language."),
         ({"advice_codes": ["9z"]}, "Unknown SER theme or recommendation: 9z."),
         ({"website": "javascript:alert(1)"}, "The website must start with http:// or https://."),

@@ -14,9 +14,12 @@ from hub.auth.models import Role
 from hub.auth.service import create_user, find_by_email
 from hub.db import get_session
 from hub.demo import data
+from hub.alerts.demo import load_demo_alerts
+from hub.feeds.demo import load_demo_feeds
 from hub.funding.service import FundingInput, add_stream
 from hub.initiatives.models import Initiative
 from hub.initiatives.service import InitiativeInput, count_initiatives, create_initiative
+from hub.lobby.demo import load_lobby_demo
 from hub.stakeholders.models import Organisation
 from hub.stakeholders.service import OrganisationInput, PersonInput, add_person, add_role, create_organisation
 
@@ -111,5 +114,8 @@ def load_demo() -> dict[str, int]:
     orgs = _load_organisations(session)
     initiatives = _load_initiatives(session, orgs)
     users = _load_users(session, orgs)
+    load_lobby_demo(session, orgs, initiatives)
+    load_demo_feeds(session)
+    load_demo_alerts(session, initiatives)
     session.commit()
     return {"organisations": len(orgs), "initiatives": len(initiatives), "users": users}

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from hub import clock
-from hub.db import is_postgres
+from hub.db import bulk_insert, is_postgres
 from hub.events.models import Event
 
 # Any constant works; it only has to be the same for every writer of events.
@@ -30,8 +31,7 @@ def record_event(
     On PostgreSQL, writers take a transaction-scoped advisory lock first so that event ids become
     visible in id order: a consumer's cursor can never skip an event committed late with a lower id.
     """
-    if is_postgres(session):
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_WRITE_LOCK})
+    _lock_event_stream(session)
     event = Event(
         name=str(name),
         occurred_at=clock.now(),
@@ -44,6 +44,36 @@ def record_event(
     session.add(event)
     session.flush()
     return event
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    """An event for :func:`record_events`; the actor and the time are shared by the whole batch."""
+
+    name: str
+    subject_type: str
+    subject_id: int
+    payload: dict[str, Any]
+    public: bool = True
+
+
+def record_events(session: Session, drafts: Sequence[EventDraft], *, actor_id: int | None) -> None:
+    """``record_event`` for many changes at once (imports): one lock and one multi-row insert, ids in draft order."""
+    if not drafts:
+        return
+    _lock_event_stream(session)
+    occurred_at = clock.now()
+    bulk_insert(session, Event.__table__, [
+        {"name": str(d.name), "occurred_at": occurred_at, "actor_id": actor_id, "subject_type": d.subject_type,
+         "subject_id": d.subject_id, "payload": d.payload, "public": d.public}
+        for d in drafts
+    ])
+
+
+def _lock_event_stream(session: Session) -> None:
+    """On PostgreSQL, serialise event writers so ids become visible in id order (see ``record_event``)."""
+    if is_postgres(session):
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVENT_WRITE_LOCK})
 
 
 def events_after(session: Session, cursor: int, limit: int = 500, *, public_only: bool = False) -> Sequence[Event]:

@@ -3,19 +3,22 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub import clock
 from hub.errors import FieldErrors, NotFound
-from hub.db import is_value_of
+from hub.db import bulk_insert, is_value_of, reserve_ids
 from hub.events import record_event
-from hub.funding.horizon import funding_horizon
+from hub.events.service import EventDraft, record_events
+from hub.funding.horizon import funding_horizon, horizons_query
 from hub.funding.models import FundingKind, FundingStream
 from hub.initiatives.models import Initiative
 from hub.stakeholders.models import Organisation
@@ -43,25 +46,45 @@ class FundingInput:
     note: str = ""
 
 
+# The columns a FundingInput sets.
+_COLUMNS = ("funder_id", "kind", "start_date", "end_date", "amount", "currency", "cofinancing_share",
+            "amount_estimated", "end_date_estimated", "note")
+
+
 def snapshot(stream: FundingStream) -> dict[str, Any]:
+    values = {column: getattr(stream, column) for column in _COLUMNS}
+    return _snapshot(stream.id, stream.funder.name if stream.funder else None, values)
+
+
+def _snapshot(stream_id: int, funder: str | None, values: Mapping[str, Any]) -> dict[str, Any]:
     return {
-        "stream_id": stream.id,
-        "funder_id": stream.funder_id,
-        "funder": stream.funder.name if stream.funder else None,
-        "kind": stream.kind.value,
-        "amount": str(stream.amount) if stream.amount is not None else None,
-        "currency": stream.currency,
-        "cofinancing_share": str(stream.cofinancing_share) if stream.cofinancing_share is not None else None,
-        "start_date": stream.start_date.isoformat(),
-        "end_date": stream.end_date.isoformat() if stream.end_date else None,
-        "amount_estimated": stream.amount_estimated,
-        "end_date_estimated": stream.end_date_estimated,
+        "stream_id": stream_id,
+        "funder_id": values["funder_id"],
+        "funder": funder,
+        "kind": values["kind"].value,
+        "amount": str(values["amount"]) if values["amount"] is not None else None,
+        "currency": values["currency"],
+        "cofinancing_share": str(values["cofinancing_share"]) if values["cofinancing_share"] is not None else None,
+        "start_date": values["start_date"].isoformat(),
+        "end_date": values["end_date"].isoformat() if values["end_date"] else None,
+        "amount_estimated": values["amount_estimated"],
+        "end_date_estimated": values["end_date_estimated"],
     }
 
 
-def _validate(session: Session, data: FundingInput) -> FieldErrors:
+def validate_stream(session: Session, data: FundingInput, *, funders: Container[int] | None = None) -> FieldErrors:
+    """The errors ``data`` has (empty when valid), without writing: imports check every row before writing any.
+
+    ``funders`` holds the organisation ids that may fund; given, it replaces the per-call lookup.
+    """
+    return _validate(session, data, funders=funders)
+
+
+def _validate(session: Session, data: FundingInput, *, funders: Container[int] | None = None) -> FieldErrors:
     errors = FieldErrors()
-    if data.funder_id is None or session.get(Organisation, data.funder_id) is None:
+    if data.funder_id is None or (
+        data.funder_id not in funders if funders is not None else session.get(Organisation, data.funder_id) is None
+    ):
         errors.add("funder_id", _("Choose an existing funder."))
     if not is_value_of(FundingKind, data.kind):
         errors.add("kind", _("Unknown kind of funding: %(value)s.", value=data.kind))
@@ -80,17 +103,25 @@ def _validate(session: Session, data: FundingInput) -> FieldErrors:
     return errors
 
 
+def _values(data: FundingInput) -> dict[str, Any]:
+    """The cleaned column values of a (validated) input: one rule for single and bulk writes."""
+    return {
+        "funder_id": data.funder_id,
+        "kind": FundingKind(data.kind),
+        "start_date": data.start_date,
+        "end_date": data.end_date,
+        "amount": data.amount,
+        "currency": data.currency.strip().upper(),
+        "cofinancing_share": data.cofinancing_share,
+        "amount_estimated": data.amount_estimated,
+        "end_date_estimated": data.end_date_estimated,
+        "note": data.note.strip(),
+    }
+
+
 def _apply(stream: FundingStream, data: FundingInput) -> None:
-    stream.funder_id = data.funder_id  # type: ignore[assignment]
-    stream.kind = FundingKind(data.kind)
-    stream.start_date = data.start_date  # type: ignore[assignment]
-    stream.end_date = data.end_date
-    stream.amount = data.amount
-    stream.currency = data.currency.strip().upper()
-    stream.cofinancing_share = data.cofinancing_share
-    stream.amount_estimated = data.amount_estimated
-    stream.end_date_estimated = data.end_date_estimated
-    stream.note = data.note.strip()
+    for column, value in _values(data).items():
+        setattr(stream, column, value)
     stream.updated_at = clock.now()
 
 
@@ -113,6 +144,33 @@ def add_stream(session: Session, initiative: Initiative, data: FundingInput, *, 
     session.refresh(stream, ["funder"])
     _record(session, FundingEvent.ADDED, initiative, actor_id, {"after": snapshot(stream)})
     return stream
+
+
+def add_streams(session: Session, items: Sequence[tuple[int, FundingInput]], *, actor_id: int | None) -> list[int]:
+    """``add_stream`` for many (initiative id, input) pairs at once (imports): the same rules and events, with
+    one query for the funders and multi-row inserts. Each event carries the initiative's horizon after the
+    whole batch. Returns the new stream ids in input order.
+    """
+    funder_names: dict[int, str] = dict(session.execute(select(Organisation.id, Organisation.name)).all())
+    ids = reserve_ids(session, FundingStream.__table__, len(items))
+    now = clock.now()
+    rows: list[dict[str, Any]] = []
+    for stream_id, (initiative_id, data) in zip(ids, items):
+        _validate(session, data, funders=funder_names).raise_if_any()
+        rows.append({"id": stream_id, "initiative_id": initiative_id, **_values(data),
+                     "created_at": now, "updated_at": now})
+    if not rows:
+        return ids
+    bulk_insert(session, FundingStream.__table__, rows)
+    horizons = dict(session.execute(horizons_query()).all())
+    record_events(session, [
+        EventDraft(FundingEvent.ADDED, "initiative", row["initiative_id"], {
+            "after": _snapshot(row["id"], funder_names[row["funder_id"]], row),
+            "horizon": horizons[row["initiative_id"]].isoformat() if horizons.get(row["initiative_id"]) else None,
+        })
+        for row in rows
+    ], actor_id=actor_id)
+    return ids
 
 
 def update_stream(session: Session, stream: FundingStream, data: FundingInput, *, actor_id: int | None) -> FundingStream:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -12,8 +13,9 @@ from sqlalchemy.orm import Session
 
 from hub import advice, clock, regions
 from hub.errors import FieldErrors, NotFound
-from hub.db import is_value_of
+from hub.db import bulk_insert, is_value_of, reserve_ids
 from hub.events import record_event
+from hub.events.service import EventDraft, record_events
 from hub.funding.horizon import horizons_query
 from hub.funding.models import FundingStream
 from hub.initiatives.models import (
@@ -54,24 +56,39 @@ class InitiativeInput:
     source: str = ""
 
 
+# The columns an InitiativeInput sets (besides regions and advice codes).
+_COLUMNS = ("kind", "name_nl", "name_de", "name_en", "name_key", "acronym", "aliases", "description", "status",
+            "start_date", "end_date", "dates_estimated", "website", "parent_id", "source")
+
+
 def snapshot(initiative: Initiative) -> dict[str, Any]:
     """A JSON-safe picture of the initiative for event payloads (before/after)."""
+    values = {column: getattr(initiative, column) for column in _COLUMNS}
+    return _snapshot(values, initiative.region_codes, initiative.advice_codes)
+
+
+def snapshot_input(data: InitiativeInput) -> dict[str, Any]:
+    """The snapshot an initiative would have after being given ``data`` (imports compare it to skip no-op updates)."""
+    return _snapshot(_values(data), _region_codes(data), _advice_codes(data))
+
+
+def _snapshot(values: Mapping[str, Any], region_codes: list[str], advice_codes: list[str]) -> dict[str, Any]:
     return {
-        "kind": initiative.kind.value,
-        "name_nl": initiative.name_nl,
-        "name_de": initiative.name_de,
-        "name_en": initiative.name_en,
-        "acronym": initiative.acronym,
-        "aliases": initiative.alias_list,
-        "description": initiative.description,
-        "status": initiative.status.value,
-        "start_date": initiative.start_date.isoformat() if initiative.start_date else None,
-        "end_date": initiative.end_date.isoformat() if initiative.end_date else None,
-        "dates_estimated": initiative.dates_estimated,
-        "regions": initiative.region_codes,
-        "website": initiative.website,
-        "advice_codes": initiative.advice_codes,
-        "parent_id": initiative.parent_id,
+        "kind": values["kind"].value,
+        "name_nl": values["name_nl"],
+        "name_de": values["name_de"],
+        "name_en": values["name_en"],
+        "acronym": values["acronym"],
+        "aliases": [line.strip() for line in values["aliases"].splitlines() if line.strip()],
+        "description": values["description"],
+        "status": values["status"].value,
+        "start_date": values["start_date"].isoformat() if values["start_date"] else None,
+        "end_date": values["end_date"].isoformat() if values["end_date"] else None,
+        "dates_estimated": values["dates_estimated"],
+        "regions": region_codes,
+        "website": values["website"],
+        "advice_codes": advice_codes,
+        "parent_id": values["parent_id"],
     }
 
 
@@ -80,7 +97,17 @@ def _clean(value: str | None) -> str | None:
     return value or None
 
 
-def _validate(session: Session, data: InitiativeInput, current: Initiative | None) -> FieldErrors:
+def validate_initiative(session: Session, data: InitiativeInput, current: Initiative | None = None, *,
+                        names: Mapping[str, int] | None = None) -> FieldErrors:
+    """The errors ``data`` has (empty when valid), without writing: imports check every row before writing any.
+
+    ``names`` maps lower-cased names in use to their initiative's id; given, it replaces the per-call name query.
+    """
+    return _validate(session, data, current, names=names)
+
+
+def _validate(session: Session, data: InitiativeInput, current: Initiative | None, *,
+              names: Mapping[str, int] | None = None) -> FieldErrors:
     errors = FieldErrors()
     if not is_value_of(InitiativeKind, data.kind):
         errors.add("kind", _("Unknown kind of initiative: %(value)s.", value=data.kind))
@@ -90,14 +117,19 @@ def _validate(session: Session, data: InitiativeInput, current: Initiative | Non
     if not primary:
         errors.add("name_nl", _("Give the initiative a name in at least one language."))
     else:
-        clash = session.scalar(select(Initiative).where(Initiative.name_key == primary.casefold()))
-        if clash is not None and clash is not current:
+        if names is None:
+            found = session.scalar(select(Initiative).where(Initiative.name_key == primary.casefold()))
+            clash = found is not None and found is not current
+        else:
+            owner = names.get(primary.casefold())
+            clash = owner is not None and (current is None or owner != current.id)
+        if clash:
             errors.add("name_nl", _("An initiative named “%(name)s” already exists.", name=primary))
     if data.start_date and data.end_date and data.end_date < data.start_date:
         errors.add("end_date", _("The end date lies before the start date."))
     unknown_regions = [code for code in data.regions if not regions.is_known(code)]
     if unknown_regions:
-        errors.add("regions", _("Unknown region code: %(codes)s.", codes=", ".join(unknown_regions)))
+        errors.add("regions", _("Unknown region code(s): %(codes)s.", codes=", ".join(unknown_regions)))
     unknown_codes = [code for code in data.advice_codes if not advice.is_valid_code(code)]
     if unknown_codes:
         errors.add("advice_codes", _("Unknown SER theme or recommendation: %(codes)s.", codes=", ".join(unknown_codes)))
@@ -121,33 +153,52 @@ def _is_descendant_or_self(candidate: Initiative, ancestor: Initiative) -> bool:
     return False
 
 
+def _values(data: InitiativeInput) -> dict[str, Any]:
+    """The cleaned column values of a (validated) input: one rule for single and bulk writes."""
+    names = {"name_nl": _clean(data.name_nl), "name_de": _clean(data.name_de), "name_en": _clean(data.name_en)}
+    return {
+        "kind": InitiativeKind(data.kind),
+        **names,
+        "name_key": (names["name_nl"] or names["name_de"] or names["name_en"] or "").casefold(),
+        "acronym": _clean(data.acronym),
+        "aliases": "\n".join(a.strip() for a in data.aliases if a.strip()),
+        "description": data.description.strip(),
+        "status": InitiativeStatus(data.status),
+        "start_date": data.start_date,
+        "end_date": data.end_date,
+        "dates_estimated": data.dates_estimated,
+        "website": _clean(data.website),
+        "parent_id": data.parent_id,
+        "source": data.source.strip(),
+    }
+
+
+def _region_codes(data: InitiativeInput) -> list[str]:
+    return sorted({regions.normalise(c) for c in data.regions})
+
+
+def _advice_codes(data: InitiativeInput) -> list[str]:
+    return sorted({c.strip().lower() for c in data.advice_codes})
+
+
 def _apply(session: Session, initiative: Initiative, data: InitiativeInput) -> None:
-    initiative.kind = InitiativeKind(data.kind)
-    initiative.name_nl = _clean(data.name_nl)
-    initiative.name_de = _clean(data.name_de)
-    initiative.name_en = _clean(data.name_en)
-    initiative.name_key = initiative.primary_name.casefold()
-    initiative.acronym = _clean(data.acronym)
-    initiative.aliases = "\n".join(a.strip() for a in data.aliases if a.strip())
-    initiative.description = data.description.strip()
-    initiative.status = InitiativeStatus(data.status)
-    initiative.start_date = data.start_date
-    initiative.end_date = data.end_date
-    initiative.dates_estimated = data.dates_estimated
-    initiative.website = _clean(data.website)
-    initiative.parent_id = data.parent_id
-    initiative.source = data.source.strip()
-    wanted_regions = sorted({regions.normalise(c) for c in data.regions})
-    initiative.regions = [InitiativeRegion(code=c) for c in wanted_regions]
-    wanted_codes = sorted({c.strip().lower() for c in data.advice_codes})
-    initiative.advice_links = [InitiativeAdviceLink(code=c) for c in wanted_codes]
+    for column, value in _values(data).items():
+        setattr(initiative, column, value)
+    initiative.regions = [InitiativeRegion(code=c) for c in _region_codes(data)]
+    initiative.advice_links = [InitiativeAdviceLink(code=c) for c in _advice_codes(data)]
     initiative.updated_at = clock.now()
 
 
-def _unique_slug(session: Session, name: str) -> str:
+def _unique_slug(session: Session, name: str, taken: set[str] | None = None) -> str:
+    """A slug for ``name`` not yet in use; bulk writers pass the ``taken`` slugs instead of querying each time."""
+    def in_use(slug: str) -> bool:
+        if taken is not None:
+            return slug in taken
+        return session.scalar(select(Initiative.id).where(Initiative.slug == slug)) is not None
+
     base = slugify(name)
     slug, n = base, 1
-    while session.scalar(select(Initiative.id).where(Initiative.slug == slug)) is not None:
+    while in_use(slug):
         n += 1
         slug = f"{base}-{n}"
     return slug
@@ -168,8 +219,47 @@ def create_initiative(session: Session, data: InitiativeInput, *, actor_id: int 
     return initiative
 
 
-def update_initiative(session: Session, initiative: Initiative, data: InitiativeInput, *, actor_id: int | None) -> Initiative:
-    _validate(session, data, initiative).raise_if_any()
+def create_initiatives(session: Session, items: Sequence[InitiativeInput], *, actor_id: int | None) -> list[int]:
+    """``create_initiative`` for many at once (imports): the same rules and events, but one query for the names
+    and slugs in use, reserved ids and multi-row inserts instead of a flush per initiative.
+
+    Parents must exist already (create parents in an earlier call). Returns the new ids in input order.
+    """
+    names: dict[str, int] = dict(session.execute(select(Initiative.name_key, Initiative.id)).all())
+    slugs = set(session.scalars(select(Initiative.slug)))
+    # Held here so the parent check finds them in the session's (weak) identity map instead of loading each time.
+    parent_ids = {data.parent_id for data in items if data.parent_id is not None}
+    parents = list(session.scalars(select(Initiative).where(Initiative.id.in_(parent_ids)))) if parent_ids else []
+    ids = reserve_ids(session, Initiative.__table__, len(items))
+    now = clock.now()
+    rows: list[dict[str, Any]] = []
+    region_rows: list[dict[str, Any]] = []
+    advice_rows: list[dict[str, Any]] = []
+    drafts: list[EventDraft] = []
+    for new_id, data in zip(ids, items):
+        _validate(session, data, None, names=names).raise_if_any()
+        values = _values(data)
+        region_codes, advice_codes = _region_codes(data), _advice_codes(data)
+        names[values["name_key"]] = new_id
+        slug = _unique_slug(session, values["name_nl"] or values["name_de"] or values["name_en"], slugs)
+        slugs.add(slug)
+        rows.append({"id": new_id, "slug": slug, **values, "created_at": now, "updated_at": now})
+        region_rows.extend({"initiative_id": new_id, "code": code} for code in region_codes)
+        advice_rows.extend({"initiative_id": new_id, "code": code} for code in advice_codes)
+        drafts.append(EventDraft(InitiativeEvent.CREATED, "initiative", new_id,
+                                 {"after": _snapshot(values, region_codes, advice_codes)}))
+    del parents
+    bulk_insert(session, Initiative.__table__, rows)
+    bulk_insert(session, InitiativeRegion.__table__, region_rows)
+    bulk_insert(session, InitiativeAdviceLink.__table__, advice_rows)
+    record_events(session, drafts, actor_id=actor_id)
+    return ids
+
+
+def update_initiative(session: Session, initiative: Initiative, data: InitiativeInput, *, actor_id: int | None,
+                      names: Mapping[str, int] | None = None) -> Initiative:
+    """Change an initiative; ``names`` (see ``validate_initiative``) spares imports a name query per row."""
+    _validate(session, data, initiative, names=names).raise_if_any()
     before = snapshot(initiative)
     with session.no_autoflush:
         _apply(session, initiative, data)
