@@ -137,12 +137,16 @@ def _initiative_matches(about: Subquery) -> list[Select]:
     ]
 
 
+# Scopes matched through the initiative an event is about; every other scope kind matches its subject directly.
+INITIATIVE_SCOPES = (ScopeKind.ALL, ScopeKind.INITIATIVE, ScopeKind.ORGANISATION, ScopeKind.THEME, ScopeKind.REGION)
+
+
 def _subject_matches(first: int, last: int) -> list[Select]:
     """Subscriptions to any other kind of subject, and owner notices to their own subscription."""
     sub = AlertSubscription
     in_range = and_(Event.id >= first, Event.id <= last)
     other_subject = or_(
-        Event.subject_type.not_in([kind.value for kind in ScopeKind] + [SUBSCRIPTION_SUBJECT]),
+        Event.subject_type.not_in([kind.value for kind in INITIATIVE_SCOPES] + [SUBSCRIPTION_SUBJECT]),
         and_(Event.subject_type == ScopeKind.ORGANISATION.value, InitiativeAlerts.condition()),
     )
     return [

@@ -23,6 +23,7 @@ class ScopeKind(enum.StrEnum):
     ORGANISATION = "organisation"
     THEME = "theme"
     REGION = "region"
+    LOBBY_PRIORITY = "lobby_priority"
 
 
 class Rhythm(enum.StrEnum):

@@ -37,6 +37,7 @@ from hub.events import record_event
 from hub.events.labels import EVENT_LABELS
 from hub.funding.models import FundingStream
 from hub.initiatives.models import Initiative, InitiativeAdviceLink, InitiativeRegion
+from hub.lobby.models import LobbyPriority
 from hub.stakeholders.models import InitiativeRole, Organisation
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -128,6 +129,9 @@ def scope_label(session: Session, kind: str, key: str, locale: str) -> str:
     if kind == ScopeKind.REGION:
         region = regions.REGIONS.get(key)
         return _("region %(name)s", name=f"{region.name} ({key})" if region else key)
+    if kind == ScopeKind.LOBBY_PRIORITY:
+        priority = session.get(LobbyPriority, int(key)) if key.isdigit() else None
+        return _("lobby priority %(title)s", title=priority.title_in(locale) if priority else "?")
     return f"{kind} {key}"
 
 
@@ -148,6 +152,9 @@ def _clean_scope(session: Session, kind: str, key: str) -> tuple[str, str, str |
     if kind == ScopeKind.REGION:
         key = regions.normalise(key)
         return kind, key, None if regions.is_known(key) else _("Unknown region code: %(code)s.", code=key)
+    if kind == ScopeKind.LOBBY_PRIORITY:
+        found = key.isdigit() and session.get(LobbyPriority, int(key)) is not None
+        return kind, key, None if found else _("Choose an existing lobby priority.")
     return kind, key, _("Unknown kind of subscription: %(value)s.", value=kind)
 
 
