@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask, redirect, url_for
 from flask_babel import lazy_gettext as _l
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
 from hub import config as hub_config
@@ -33,13 +34,21 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=20 * 1024 * 1024,
+        # Should the shared rate-limit store (Redis) be down, count in memory rather than refuse every login.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
     )
     app.config.update(settings)
+    if app.config["PROXY_HOPS"]:
+        # Behind the TLS proxy: trust that many X-Forwarded-For/-Proto hops, so the client address is the real one.
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
     db.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
-    app.config["RATELIMIT_STORAGE_URI"] = settings["RATELIMIT_STORAGE_URI"]
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("redis"):
+        # Counts shared by all workers and app servers, under a prefix of their own in a shared Redis.
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"key_prefix": app.config["RATELIMIT_REDIS_PREFIX"]}
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -20,6 +20,15 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _whole(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number of 0 or more, not {raw!r}")
+    return int(raw)
+
+
 def normalise_database_url(url: str) -> str:
     """Plain ``postgresql://`` URLs use the psycopg 3 driver the hub ships with."""
     if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -38,7 +47,10 @@ def from_environment() -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": _flag("HUB_SECURE_COOKIES", True),
         "REMEMBER_COOKIE_SECURE": _flag("HUB_SECURE_COOKIES", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("HUB_RATELIMIT_STORAGE_URI", "memory://"),
-        "LOGIN_RATE_LIMIT": os.environ.get("HUB_LOGIN_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_REDIS_PREFIX": os.environ.get("HUB_RATELIMIT_KEY_PREFIX", "grenshub"),
+        "LOGIN_RATE_LIMIT": os.environ.get("HUB_LOGIN_RATE_LIMIT", "30 per minute"),
+        "LOGIN_ACCOUNT_RATE_LIMIT": os.environ.get("HUB_LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute;20 per hour"),
+        "PROXY_HOPS": _whole("HUB_PROXY_HOPS", 0),
         "PASSWORD_HASH_METHOD": "scrypt",
         "DEFAULT_LOCALE": os.environ.get("HUB_DEFAULT_LOCALE", "nl"),
     }

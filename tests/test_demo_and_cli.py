@@ -52,4 +52,4 @@ def test_users_create_command(app: Flask, db: Session) -> None:
 
     short = runner.invoke(args=["users", "create", "--email", "x@overijssel.example", "--role", "partner", "--password", "short"])
     assert short.exit_code != 0
-    assert "at least 10 characters" in short.output
+    assert "at least 12 characters" in short.output

@@ -35,6 +35,7 @@ from hub.alerts.models import (
     SubscriptionStatus,
 )
 from hub.alerts.service import OWNER_NOTICES, SUBSCRIPTION_SUBJECT, organisation_links, region_matches, theme_matches
+from hub.auth.models import User
 from hub.events import Event, events_after
 from hub.initiatives.models import InitiativeAdviceLink, InitiativeRegion
 
@@ -115,10 +116,15 @@ def _initiative_sources(batch: Sequence[Event], first: int, last: int) -> list[S
     return sources
 
 
+def owner_active() -> ColumnElement[bool]:
+    """Subscriptions of deactivated users get nothing; anonymous (e-mail only) subscriptions have no owner."""
+    return or_(AlertSubscription.user_id.is_(None), AlertSubscription.user_id.in_(select(User.id).where(User.active)))
+
+
 def _initiative_matches(about: Subquery) -> list[Select]:
     """(subscription_id, event_id) for the initiative-derived scopes of the events in ``about``."""
     sub = AlertSubscription
-    active = and_(sub.status == SubscriptionStatus.ACTIVE, sub.confirmed_at < about.c.occurred_at)
+    active = and_(sub.status == SubscriptionStatus.ACTIVE, sub.confirmed_at < about.c.occurred_at, owner_active())
     links = organisation_links()
 
     def scoped(kind: ScopeKind) -> ColumnElement[bool]:
@@ -152,9 +158,9 @@ def _subject_matches(first: int, last: int) -> list[Select]:
     return [
         select(sub.id, Event.id).select_from(Event).join(sub, and_(
             sub.status == SubscriptionStatus.ACTIVE, sub.confirmed_at < Event.occurred_at, sub.scope_kind == Event.subject_type,
-            sub.scope_key == cast(Event.subject_id, String),
+            sub.scope_key == cast(Event.subject_id, String), owner_active(),
         )).where(in_range, other_subject),
-        select(sub.id, Event.id).select_from(Event).join(sub, sub.id == Event.subject_id)
+        select(sub.id, Event.id).select_from(Event).join(sub, and_(sub.id == Event.subject_id, owner_active()))
         .where(in_range, Event.subject_type == SUBSCRIPTION_SUBJECT, Event.name.in_(OWNER_NOTICES)),
     ]
 

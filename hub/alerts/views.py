@@ -100,9 +100,10 @@ def _own(subscription_id: int) -> AlertSubscription:
 
 
 def _feed_subscription(token: str) -> AlertSubscription:
-    """The subscription behind a feed link; an ended (or never confirmed) one has no feed."""
+    """The subscription behind a feed link; an ended (or never confirmed) one, or a deactivated user's, has no feed."""
     subscription = service.subscription_for(get_session(), LinkPurpose.FEED, token)
-    if subscription.status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED):
+    owner_gone = subscription.user is not None and not subscription.user.active
+    if owner_gone or subscription.status not in (SubscriptionStatus.ACTIVE, SubscriptionStatus.PAUSED):
         raise NotFound(_("This subscription has ended."))
     return subscription
 

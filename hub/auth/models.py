@@ -28,6 +28,8 @@ class User(UserMixin, Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the id kept in the login cookie: raising it ends every session of the user (logout, new password).
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime]
 
     organisation = relationship("Organisation", lazy="joined")
@@ -35,6 +37,10 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated users cannot log in
         return self.active
+
+    def get_id(self) -> str:
+        """The login cookie holds ``<id>:<generation>``, so a copied cookie dies with its generation."""
+        return f"{self.id}:{self.session_generation}"
 
     @property
     def can_manage(self) -> bool:
