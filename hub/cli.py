@@ -1,6 +1,9 @@
 """The ``hub`` command: database, demo data, users and the worker process."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import click
 from alembic import command
 from alembic.config import Config
@@ -8,6 +11,11 @@ from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 
 from hub.config import ROOT
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from hub.auth.models import User
 
 
 def alembic_config(database_url: str) -> Config:
@@ -71,22 +79,106 @@ def users_create(email: str, name: str, role: str, password: str, organisation: 
     """Create a user account."""
     from hub.auth.service import create_user
     from hub.db import get_session
-    from hub.errors import ValidationFailed
     from hub.stakeholders.service import find_organisation
 
-    session = get_session()
     org_id = None
     if organisation:
-        org = find_organisation(session, organisation)
+        org = find_organisation(get_session(), organisation)
         if org is None:
             raise click.ClickException(f"no organisation named {organisation!r}")
         org_id = org.id
+    _apply(lambda session: create_user(session, email=email, name=name, password=password, role=role,
+                                       organisation_id=org_id))
+    click.echo(f"created {role} {email.strip()}")
+
+
+def _user(email: str) -> User:
+    from hub.auth.service import find_by_email
+    from hub.db import get_session
+
+    user = find_by_email(get_session(), email)
+    if user is None:
+        raise click.ClickException(f"no user with e-mail address {email!r}")
+    return user
+
+
+def _apply(change: Callable[[Session], object]) -> None:
+    """Run a service change and commit, turning domain errors into a message and a non-zero exit."""
+    from hub.db import get_session
+    from hub.errors import DomainError, ValidationFailed
+
+    session = get_session()
     try:
-        user = create_user(session, email=email, name=name, password=password, role=role, organisation_id=org_id)
+        change(session)
     except ValidationFailed as error:
+        session.rollback()
         raise click.ClickException("; ".join(m for ms in error.errors.values() for m in ms)) from None
+    except DomainError as error:
+        session.rollback()
+        raise click.ClickException(error.message) from None
     session.commit()
-    click.echo(f"created {user.role.value} {user.email}")
+
+
+@users_group.command("list")
+@with_appcontext
+def users_list() -> None:
+    """List the accounts: e-mail, role, status."""
+    from hub.auth.service import has_password, list_users
+    from hub.db import get_session
+
+    for user in list_users(get_session()):
+        status = "deactivated" if not user.active else "invited" if not has_password(user) else "active"
+        click.echo(f"{user.email}\t{user.role.value}\t{status}\t{user.name}")
+
+
+@users_group.command("password")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def users_password(email: str, password: str) -> None:
+    """Set a user's password; all their sessions end."""
+    from hub.auth.service import set_password
+
+    user = _user(email)
+    _apply(lambda session: set_password(session, user, password, actor_id=None))
+    click.echo(f"password of {user.email} set")
+
+
+@users_group.command("deactivate")
+@click.argument("email")
+@with_appcontext
+def users_deactivate(email: str) -> None:
+    """Stop an account: no login, and its API tokens, feeds, calendars and alerts stop."""
+    from hub.auth.service import set_active
+
+    user = _user(email)
+    _apply(lambda session: set_active(session, user, False, actor_id=None))
+    click.echo(f"{user.email} deactivated")
+
+
+@users_group.command("reactivate")
+@click.argument("email")
+@with_appcontext
+def users_reactivate(email: str) -> None:
+    """Let a deactivated account log in again."""
+    from hub.auth.service import set_active
+
+    user = _user(email)
+    _apply(lambda session: set_active(session, user, True, actor_id=None))
+    click.echo(f"{user.email} reactivated")
+
+
+@users_group.command("role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["admin", "manager", "partner"]))
+@with_appcontext
+def users_role(email: str, role: str) -> None:
+    """Give a user another role."""
+    from hub.auth.service import change_role
+
+    user = _user(email)
+    _apply(lambda session: change_role(session, user, role, actor_id=None))
+    click.echo(f"{user.email} is now {role}")
 
 
 @click.group("i18n", help="Translation catalogues (nl, de).")

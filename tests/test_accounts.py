@@ -267,6 +267,30 @@ def test_user_form_refuses_bad_addresses_and_organisations(client: HubClient, us
     assert len(service.list_users(db)) == 3
 
 
+@pytest.mark.parametrize("email", ["pendler@example..de", "pendler,ceo@example.de", "x@", "a@example.de\nBcc: b@example.de"])
+def test_alert_subscription_refuses_bad_addresses(client: HubClient, db: Session, email: str) -> None:
+    from hub.alerts.models import AlertSubscription
+    from tests.factories import initiative
+
+    target = initiative(db, "Grenzinfopunkt Rhein-Waal")
+    db.commit()
+    response = client.submit("/alerts/follow", {"email": email, "scope": f"initiative:{target.id}", "rhythm": "immediate"})
+    assert response.status_code == 422 and "Enter a valid e-mail address." in response.get_data(as_text=True)
+    assert db.scalars(select(AlertSubscription)).all() == []
+
+
+def test_contact_person_addresses_are_checked(db: Session) -> None:
+    from hub.errors import ValidationFailed
+    from hub.stakeholders.service import PersonInput, add_person
+    from tests.factories import organisation
+
+    org = organisation(db, "Saxion Hogeschool", type_="education")
+    for bad in ("x@", "info@saxion.nl\r\nBcc: all@example.org"):
+        with pytest.raises(ValidationFailed):
+            add_person(db, org, PersonInput(name="Team", email=bad), actor_id=None)
+    assert add_person(db, org, PersonInput(name="Team", email=" Team@Saxion.NL "), actor_id=None).email == "Team@saxion.nl"
+
+
 # --- the login rate limit -------------------------------------------------------------------------------------
 
 A, B, PROXY = "203.0.113.7", "198.51.100.9", "127.0.0.1"
@@ -352,3 +376,34 @@ def test_counts_are_shared_by_workers_through_redis(database_url: str, tmp_path:
         keys = server.keys(f"{prefix}:*")
         if keys:
             server.delete(*keys)
+
+
+# --- the command line -----------------------------------------------------------------------------------------
+
+
+def test_users_commands(app: Flask, client: HubClient, users: Users, db: Session) -> None:
+    runner = app.test_cli_runner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(args=["users", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    client.login(users.partner.email)
+    assert "partner@hub.test\tpartner\tactive" in run("list")
+    weak = runner.invoke(args=["users", "password", users.partner.email, "--password", "password1234"])
+    assert weak.exit_code != 0 and "too easy to guess" in weak.output
+    run("password", users.partner.email, "--password", NEW_PASSWORD)
+    assert not logged_in(client)
+    client.login(users.partner.email, NEW_PASSWORD)
+    run("role", users.partner.email, "manager")
+    run("deactivate", users.partner.email)
+    assert not logged_in(client)
+    assert "partner@hub.test\tmanager\tdeactivated" in run("list")
+    assert client.submit("/login", {"email": users.partner.email, "password": NEW_PASSWORD}).status_code == 401
+    run("reactivate", users.partner.email)
+    client.login(users.partner.email, NEW_PASSWORD)
+    unknown = runner.invoke(args=["users", "deactivate", "nobody@hub.test"])
+    assert unknown.exit_code != 0 and "no user" in unknown.output
+    assert [e.name for e in events(db)] == ["auth.password_changed", "auth.role_changed", "auth.user_deactivated",
+                                            "auth.user_reactivated"]

@@ -6,7 +6,6 @@ public (they concern one subscriber) and never carry the e-mail address.
 from __future__ import annotations
 
 import enum
-import re
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +29,7 @@ from hub.alerts.models import (
     ScopeKind,
     SubscriptionStatus,
 )
+from hub.auth.addresses import normalise_email
 from hub.auth.models import User
 from hub.db import is_value_of
 from hub.errors import Conflict, NotFound, ValidationFailed
@@ -40,7 +40,6 @@ from hub.initiatives.models import Initiative, InitiativeAdviceLink, InitiativeR
 from hub.lobby.models import LobbyPriority
 from hub.stakeholders.models import InitiativeRole, Organisation
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 CONFIRM_MAX_AGE = 7 * 24 * 3600
 
 
@@ -237,12 +236,13 @@ def request_subscription(session: Session, email: str, data: SubscriptionInput) 
     Returns None when the address already follows this scope: the visitor sees the same answer either
     way, so the form does not reveal who subscribes to what.
     """
-    email = (email or "").strip()
     data.webhook_url = None
     data.email_enabled = True
     kind, key, errors = _validate(session, data)
-    if not _EMAIL.match(email) or len(email) > 254:
-        errors["email"] = [_("Enter a valid e-mail address.")]
+    try:
+        email = normalise_email(email or "")
+    except ValueError as error:
+        errors["email"] = [str(error)]
     if errors:
         raise ValidationFailed(errors)
     subscription = _existing(session, email, kind, key)

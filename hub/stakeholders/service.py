@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hub import clock
+from hub.auth.addresses import normalise_email
 from hub.errors import FieldErrors, NotFound, ValidationFailed
 from hub.db import bulk_insert, is_value_of, reserve_ids
 from hub.events import record_event
@@ -164,10 +165,13 @@ def update_organisation(session: Session, org: Organisation, data: OrganisationI
 def add_person(session: Session, org: Organisation, data: PersonInput, *, actor_id: int | None) -> Person:
     if not data.name.strip():
         raise ValidationFailed({"name": [_("Give the person's name.")]})
-    if data.email and "@" not in data.email:
-        raise ValidationFailed({"email": [_("Enter a valid e-mail address.")]})
-    person = Person(organisation_id=org.id, name=data.name.strip(), title=data.title.strip(),
-                    email=(data.email or "").strip() or None, phone=(data.phone or "").strip() or None)
+    email = None
+    if (data.email or "").strip():
+        try:
+            email = normalise_email(data.email or "")
+        except ValueError as error:
+            raise ValidationFailed({"email": [str(error)]}) from None
+    person = Person(organisation_id=org.id, name=data.name.strip(), title=data.title.strip(), email=email, phone=(data.phone or "").strip() or None)
     session.add(person)
     session.flush()
     # Personal data stays out of public events and out of payloads.
