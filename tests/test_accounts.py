@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask, g
+from flask_babel import refresh
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,13 +25,21 @@ ACCOUNT_PAGE = "/account/password"
 
 @pytest.fixture(autouse=True)
 def fresh_request_state(app: Flask) -> None:
-    """The ``db`` fixture keeps one app context open, so ``g`` would carry one request's user and CSRF token into
-    the next; several clients (devices) in one test need each request to start from its own cookie."""
+    """The ``db`` fixture keeps one app context open, so it would carry one request's user, CSRF token and language
+    into the next; several clients (devices) in one test need each request to start from its own cookie."""
 
     @app.before_request
     def forget() -> None:
         g.pop("_login_user", None)
         g.pop("csrf_token", None)
+        refresh()
+
+
+def device(app: Flask) -> HubClient:
+    """Another browser (of the same or another person), asking for English like the ``client`` fixture."""
+    other = app.test_client()
+    other.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return other  # type: ignore[return-value]
 
 
 def logged_in(client: HubClient) -> bool:
@@ -69,7 +78,7 @@ def test_logout_ends_the_session_on_the_server(app: Flask, client: HubClient, us
     client.login(users.manager.email)
     copied = client.get_cookie("session").value
     client.submit("/logout")
-    thief = app.test_client()
+    thief = device(app)
     thief.set_cookie("session", copied)
     response = thief.get(ACCOUNT_PAGE)
     assert response.status_code == 302 and "/login" in response.headers["Location"]
@@ -78,7 +87,7 @@ def test_logout_ends_the_session_on_the_server(app: Flask, client: HubClient, us
 
 def test_changing_the_password_ends_other_sessions_but_keeps_this_one(app: Flask, client: HubClient, users: Users,
                                                                        db: Session) -> None:
-    other = app.test_client()  # the same user on another device
+    other = device(app)  # the same user on another device
     other.login(users.partner.email)
     client.login(users.partner.email)
     response = client.submit(ACCOUNT_PAGE, {"current_password": PASSWORD, "new_password": NEW_PASSWORD,
@@ -158,8 +167,8 @@ def test_admin_invites_a_user_who_sets_a_password(app: Flask, client: HubClient,
     invited = service.find_by_email(db, "nieuw@saxion.nl")
     assert invited is not None and invited.email == "Nieuw@saxion.nl" and not service.has_password(invited)
     [mail] = outbox(app)
-    visitor = app.test_client()
-    assert visitor.submit("/login", {"email": invited.email, "password": ""}).status_code == 200  # form error
+    visitor = device(app)
+    assert visitor.submit("/login", {"email": invited.email, "password": "!"}).status_code == 401  # no password yet
     page = visitor.get(link_in(mail))
     assert page.status_code == 200 and "Welcome to Grenshub, Nieuwe Partner" in page.get_data(as_text=True)
     assert visitor.submit(link_in(mail), {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}).status_code == 302
@@ -211,7 +220,7 @@ def test_deactivated_user_is_logged_out_and_stopped_everywhere(app: Flask, clien
                                                                db: Session) -> None:
     from hub.alerts import consumer
     from hub.alerts import service as alerts
-    from hub.alerts.models import AlertItem
+    from hub.alerts.models import AlertDelivery, AlertItem, DeliveryStatus
     from hub.alerts.service import LinkPurpose, SubscriptionInput
     from hub.api.service import create_token
     from hub.events import record_event
@@ -226,7 +235,12 @@ def test_deactivated_user_is_logged_out_and_stopped_everywhere(app: Flask, clien
     feed = f"/alerts/feeds/{alerts.sign(LinkPurpose.FEED, subscription.id)}.atom"
     calendar = f"/alerts/calendar/{alerts.sign(LinkPurpose.CALENDAR, partner.id)}.ics"
     bearer = {"Authorization": f"Bearer {secret}"}
-    partner_client = app.test_client()
+    waiting = record_event(db, "funding.added", "initiative", target.id, actor_id=None)
+    db.commit()
+    consumer.follow_events(db)
+    db.commit()
+    [pending] = db.scalars(select(AlertDelivery).join(AlertItem).where(AlertItem.event_id == waiting.id)).all()
+    partner_client = device(app)
     partner_client.login(partner.email)
     assert client.get(feed).status_code == 200 and client.get(calendar).status_code == 200
     assert client.get("/api/v1/subscriptions", headers=bearer).status_code == 200
@@ -242,6 +256,8 @@ def test_deactivated_user_is_logged_out_and_stopped_everywhere(app: Flask, clien
     consumer.follow_events(db)
     db.commit()
     assert db.scalars(select(AlertItem).where(AlertItem.event_id == event.id)).all() == []
+    db.refresh(pending)
+    assert (pending.status, pending.last_error) == (DeliveryStatus.FAILED, "user deactivated")
     own = client.submit(f"/admin/users/{users.admin.id}/deactivate", follow_redirects=True)
     assert "You cannot deactivate your own account." in own.get_data(as_text=True)
 
@@ -344,6 +360,16 @@ def test_without_proxy_hops_the_forwarded_header_is_ignored(limited_app: Flask, 
     for n in range(5):
         assert attempt(client, f"nobody{n}@hub.test", "wrong", forwarded=f"192.0.2.{n}") == 401
     assert attempt(client, users.manager.email, PASSWORD, forwarded=B) == 429
+
+
+def test_proxy_hops_setting_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    from hub.config import ConfigError, from_environment
+
+    monkeypatch.setenv("HUB_PROXY_HOPS", "1")
+    assert from_environment()["PROXY_HOPS"] == 1
+    monkeypatch.setenv("HUB_PROXY_HOPS", "one")
+    with pytest.raises(ConfigError, match="HUB_PROXY_HOPS"):
+        from_environment()
 
 
 def test_counts_are_shared_by_workers_through_redis(database_url: str, tmp_path: Path, users: Users) -> None:

@@ -284,16 +284,22 @@ def unsubscribe(session: Session, subscription: AlertSubscription, *, actor_id: 
         return False
     subscription.status = SubscriptionStatus.UNSUBSCRIBED
     subscription.updated_at = clock.now()
-    _drop_pending(session, subscription, "unsubscribed")
+    _drop_pending(session, AlertItem.subscription_id == subscription.id, "unsubscribed")
     _record(session, AlertEvent.UNSUBSCRIBED, subscription, actor_id)
     return True
 
 
-def _drop_pending(session: Session, subscription: AlertSubscription, reason: str) -> None:
+def drop_pending_of_user(session: Session, user_id: int, reason: str) -> None:
+    """A deactivated user's deliveries that are still waiting are not sent (the fan-out adds no new ones)."""
+    owned = select(AlertSubscription.id).where(AlertSubscription.user_id == user_id)
+    _drop_pending(session, AlertItem.subscription_id.in_(owned), reason)
+
+
+def _drop_pending(session: Session, items: ColumnElement[bool], reason: str) -> None:
     session.execute(
         AlertDelivery.__table__.update()
         .where(AlertDelivery.status == DeliveryStatus.PENDING,
-               AlertDelivery.item_id.in_(select(AlertItem.id).where(AlertItem.subscription_id == subscription.id)))
+               AlertDelivery.item_id.in_(select(AlertItem.id).where(items)))
         .values(status=DeliveryStatus.FAILED, last_error=reason, claim_token=None, claimed_until=None)
     )
 

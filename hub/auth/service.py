@@ -21,6 +21,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 
 from hub import clock
+from hub.alerts import channels
+from hub.alerts.messages import external_url
+from hub.alerts.service import drop_pending_of_user
 from hub.auth.addresses import normalise_email
 from hub.auth.models import Role, User
 from hub.errors import Conflict, FieldErrors, NotFound, ValidationFailed
@@ -221,9 +224,6 @@ def use_link(session: Session, purpose: LinkPurpose, token: str, password: str) 
 
 def _send_link(user: User, purpose: LinkPurpose) -> None:
     """Mail the link through the alerts' mail path (SMTP, or an .eml file in the outbox without a host)."""
-    from hub.alerts import channels
-    from hub.alerts.messages import external_url
-
     config = current_app.config
     endpoint = "auth.reset_password" if purpose == LinkPurpose.RESET else "auth.accept_invitation"
     key = f"grenshub-{purpose.value}-{user.id}-{secrets.token_hex(8)}"
@@ -246,14 +246,12 @@ def _send_link(user: User, purpose: LinkPurpose) -> None:
 
 def request_password_reset(session: Session, email: str) -> None:
     """Mail a reset link if an active account has this address; the caller says the same thing either way."""
-    from hub.alerts.channels import DeliveryError
-
     user = find_by_email(session, email)
     if user is None or not user.active:
         return
     try:
         _send_link(user, LinkPurpose.RESET)
-    except DeliveryError as error:
+    except channels.DeliveryError as error:
         # Not shown to the visitor: that would tell them the address has an account.
         log.warning("password reset mail for user %s not sent: %s", user.id, error)
         return
@@ -266,13 +264,11 @@ def invite_user(
     locale: str | None = None,
 ) -> User:
     """Create an account without a password and mail its owner a link to set one."""
-    from hub.alerts.channels import DeliveryError
-
     user = create_user(session, email=email, name=name, password=None, role=role, organisation_id=organisation_id,
                        locale=locale, actor_id=actor_id)
     try:
         _send_link(user, LinkPurpose.INVITE)
-    except DeliveryError:
+    except channels.DeliveryError:
         raise Conflict(_("The invitation could not be sent. Check the mail settings and try again.")) from None
     _user_record(session, AuthEvent.INVITED, user, actor_id, {"role": user.role.value})
     session.flush()
@@ -298,6 +294,7 @@ def set_active(session: Session, user: User, active: bool, *, actor_id: int | No
     user.active = active
     if not active:
         user.session_generation += 1
+        drop_pending_of_user(session, user.id, "user deactivated")
     _user_record(session, AuthEvent.REACTIVATED if active else AuthEvent.DEACTIVATED, user, actor_id)
     session.flush()
 
