@@ -207,6 +207,7 @@ def test_only_admins_manage_users(client: HubClient, users: Users, db: Session, 
 
 def test_admin_changes_a_role_but_not_their_own(client: HubClient, users: Users, db: Session) -> None:
     client.login(users.admin.email)
+    assert client.submit("/admin/users/99999999999/role", {"role": "manager"}).status_code == 404
     assert client.submit(f"/admin/users/{users.partner.id}/role", {"role": "manager"}).status_code == 302
     own = client.submit(f"/admin/users/{users.admin.id}/role", {"role": "partner"}, follow_redirects=True)
     assert "You cannot change your own role." in own.get_data(as_text=True)
@@ -269,7 +270,7 @@ def test_deactivated_user_is_logged_out_and_stopped_everywhere(app: Flask, clien
 
 @pytest.mark.parametrize(("email", "organisation"), [
     ("x@", ""), ("a@saxion.nl\r\nBcc: victim@example.org", ""), ("no-at-sign", ""),
-    ("ok@saxion.nl", "abc"), ("ok@saxion.nl", "999999"),
+    ("ok@saxion.nl", "abc"), ("ok@saxion.nl", "999999"), ("ok@saxion.nl", "99999999999"),
 ])
 def test_user_form_refuses_bad_addresses_and_organisations(client: HubClient, users: Users, db: Session, email: str,
                                                            organisation: str) -> None:

@@ -32,6 +32,7 @@ from hub.stakeholders.models import Organisation
 
 log = logging.getLogger(__name__)
 
+MAX_ID = 2**31 - 1  # ids are 32-bit: a larger number from a form or URL names nothing (and must not reach the database)
 MIN_PASSWORD_LENGTH = 12
 # zxcvbn scores 0–4; below 3 the password is a common one, a name, a keyboard walk or a small variation of those.
 MIN_PASSWORD_SCORE = 3
@@ -113,9 +114,9 @@ def create_user(
         role = Role(role)
     except ValueError:
         errors.add("role", _("Unknown role."))
-    if organisation_id is not None:
-        if session.get(Organisation, organisation_id) is None:
-            errors.add("organisation_id", _("Unknown organisation."))
+    known = organisation_id is None or (0 < organisation_id <= MAX_ID and session.get(Organisation, organisation_id))
+    if not known:
+        errors.add("organisation_id", _("Unknown organisation."))
     errors.raise_if_any()
     user = User(
         email=email,
@@ -279,7 +280,7 @@ def invite_user(
 
 
 def get_user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
+    user = session.get(User, user_id) if 0 < user_id <= MAX_ID else None
     if user is None:
         raise NotFound(_("This user does not exist."))
     return user
