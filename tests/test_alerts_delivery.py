@@ -257,3 +257,29 @@ def test_webhooks_to_private_or_dead_addresses_fail_with_a_clear_reason() -> Non
     with pytest.raises(DeliveryError, match="webhook"):
         post_webhook(f"http://127.0.0.1:{free_port()}/hook", "secret", b"{}", key="k", event="e", timeout=1,
                      allow_private=True)
+
+
+def test_a_poisoned_delivery_is_marked_failed_with_its_error_and_the_others_are_sent(
+        app: Flask, db: Session, smtp_inbox: Inbox, fixed_clock: Clock) -> None:
+    target = initiative(db, "Grenzgänger\nService  Aachen")
+    people = [subscribe(db, f"v{n}@partner.test", target.id) for n in range(3)]
+    poisoned = people[1]
+    db.commit()
+    # An address stored before validation existed: a line break in the To header makes the message unbuildable.
+    poisoned.email = "v1@partner.test\nBcc: stranger@else.test"
+    db.commit()
+    fixed_clock.advance(minutes=1)
+    cliff(db, target.id)
+    db.commit()
+
+    run_jobs(app, "follow_events", "dispatch")
+
+    assert sorted(header(m, "To") for m in smtp_inbox.unique().values()) == ["v0@partner.test", "v2@partner.test"]
+    assert {header(m, "Subject") for m in smtp_inbox.unique().values()} == {"Funding of Grenzgänger Service Aachen ends in 90 days"}
+    db.expire_all()
+    [stuck] = db.scalars(select(AlertDelivery).join(AlertDelivery.item).where(
+        AlertDelivery.status != DeliveryStatus.SENT)).all()
+    assert stuck.item.subscription_id == poisoned.id
+    assert stuck.status == DeliveryStatus.PENDING and stuck.attempts == 1, "retried later with backoff"
+    assert "linefeed" in stuck.last_error
+    assert stuck.due_at > fixed_clock.now()

@@ -122,6 +122,10 @@ def dispatch(session: Session, *, limit: int = 100) -> Dispatch:
                     _send(session, mailer, channel, key, group, config)
             except channels.DeliveryError as error:
                 _failed(session, channel, group, str(error), result)
+            except Exception as error:  # noqa: BLE001 (one message that cannot be built or sent must not stop the batch)
+                session.rollback()
+                current_app.logger.exception("delivery %s failed", key)
+                _failed(session, channel, group, f"{type(error).__name__}: {error}", result)
             else:
                 _mark(session, group, status=DeliveryStatus.SENT, sent_at=clock.now(),
                       attempts=group[0].attempts + 1, last_error="")

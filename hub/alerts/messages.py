@@ -156,6 +156,11 @@ def describe(session: Session, item: AlertItem) -> Notice:
     return Notice(f"{label}: {name}", title or label, url or link)
 
 
+def one_line(text: str) -> str:
+    """Header values may not break lines (names and titles come from users and feeds): collapse whitespace."""
+    return " ".join(text.split())
+
+
 def _unsubscribe_url(subscription: AlertSubscription) -> str:
     return external_url("alerts.unsubscribe", token=sign(LinkPurpose.UNSUBSCRIBE, subscription.id))
 
@@ -170,7 +175,7 @@ def build_email(session: Session, subscription: AlertSubscription, items: Sequen
     message = EmailMessage()
     message["From"] = sender
     message["To"] = subscription.email
-    message["Subject"] = notices[0].title if len(notices) == 1 else ngettext(
+    message["Subject"] = one_line(notices[0].title) if len(notices) == 1 else ngettext(
         "Grenshub: %(num)d alert", "Grenshub: %(num)d alerts", len(notices))
     message["Date"] = format_datetime(now)
     message["Message-ID"] = f"<{key}@{domain}>"
