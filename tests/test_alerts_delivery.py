@@ -168,6 +168,7 @@ def test_weekly_digest_bundles_the_alerts_into_one_mail_on_monday(
 def _dispatcher_process(database_url: str, smtp_port: int, instance: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_SECRET_KEY": "test-secret-key",
            "HUB_SMTP_HOST": "127.0.0.1", "HUB_SMTP_PORT": str(smtp_port), "HUB_ALERTS_CLAIM_SECONDS": "1",
+           "HUB_ALERTS_SENDERS": "1",  # one message at a time: the kill lands on exactly one in flight
            "HUB_INSTANCE_PATH": str(instance), "HUB_BASE_URL": "http://hub.test"}
     return subprocess.Popen([sys.executable, "-m", "hub.worker", "--once", "--job", "alerts.dispatch"], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

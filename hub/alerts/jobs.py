@@ -7,8 +7,6 @@ from hub import clock
 from hub.alerts import cliffs, consumer, dispatcher
 from hub.db import get_session
 
-DISPATCH_BATCH = 100
-
 
 def evaluate_cliffs() -> None:
     """Emit today's cliff events (idempotent: hourly runs only catch up what is new)."""
@@ -28,7 +26,8 @@ def follow_events() -> None:
 
 
 def dispatch() -> None:
-    """Send due deliveries, batch after batch, until fewer than a full batch was due."""
+    """Send due deliveries, batch after batch, until fewer than a full batch was due (or the worker stops)."""
     session = get_session()
-    while dispatcher.dispatch(session, limit=DISPATCH_BATCH).claimed == DISPATCH_BATCH:
+    size = dispatcher.batch_size(current_app.config)
+    while dispatcher.dispatch(session, limit=size).claimed == size and not dispatcher.stopping.is_set():
         pass
