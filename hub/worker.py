@@ -3,17 +3,26 @@
 To add a job, add one line to ``JOBS``. A job is a function without arguments; the worker calls it
 inside an app context (so ``get_session()`` works) and the job commits its own transactions.
 
-Several workers may run (one per app server). Only the one holding the scheduler lock fires jobs —
-a PostgreSQL session advisory lock, or an ``flock`` on a file next to the SQLite database. Both are
-released by the database or the kernel when the holder dies, so a waiting worker takes over.
+Several workers may run (one per app server). Scheduled jobs run only on the one holding the scheduler
+lock — a PostgreSQL session advisory lock, or an ``flock`` on a file next to the SQLite database. Both are
+released by the database or the kernel when the holder dies, so a waiting worker takes over; before each
+job the leader checks, on the lock's own connection, that it still holds the lock. Jobs that divide their
+work safely among themselves (alert dispatch: SKIP LOCKED claims) run on every worker, so a stuck leader
+does not stop delivery. On SQLite run a single worker (there are no row locks to divide the work by).
+
+SIGTERM stops a worker within ``SHUTDOWN_GRACE`` seconds: senders hand back what they have not started,
+and whatever is still in flight after the grace period is handed back before the process exits.
 """
 from __future__ import annotations
 
 import fcntl
 import logging
+import os
 import signal
+import socket
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -27,30 +36,50 @@ from flask.cli import with_appcontext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
+from hub.alerts import dispatcher
 from hub.alerts import jobs as alert_jobs
 from hub.feeds import jobs as feed_jobs
 
 log = logging.getLogger("hub.worker")
 
+SHUTDOWN_GRACE = 5.0
+
 
 @dataclass(frozen=True)
 class Job:
-    """A named function the leader runs every ``every``."""
+    """A named function run every ``every`` (or every ``setting`` seconds), by the leader unless ``everywhere``."""
 
     name: str
     run: Callable[[], None]
     every: timedelta
+    everywhere: bool = False
+    setting: str | None = None
+
+    def interval(self, app: Flask) -> float:
+        return float(app.config[self.setting]) if self.setting else self.every.total_seconds()
 
 
 JOBS: list[Job] = [
     Job("alerts.evaluate_cliffs", alert_jobs.evaluate_cliffs, every=timedelta(hours=1)),
     Job("alerts.follow_events", alert_jobs.follow_events, every=timedelta(seconds=20)),
-    Job("alerts.dispatch", alert_jobs.dispatch, every=timedelta(seconds=20)),
+    Job("alerts.dispatch", alert_jobs.dispatch, every=timedelta(seconds=20), everywhere=True,
+        setting="ALERTS_DISPATCH_SECONDS"),
     Job("feeds.poll_due", feed_jobs.poll_due, every=timedelta(minutes=5)),
 ]
 
 # Any constant works; it only has to be the same for every worker of one database.
 SCHEDULER_LOCK = 0x6875625F776B72  # "hub_wkr"
+# pg_locks shows a bigint advisory key as two 32-bit halves.
+LOCK_PARTS = {"high": SCHEDULER_LOCK >> 32, "low": SCHEDULER_LOCK & 0xFFFFFFFF}
+_ADVISORY = ("locktype = 'advisory' AND classid::text::bigint = :high AND objid::text::bigint = :low "
+             "AND objsubid = 1 AND granted")
+# Asked on the lock's own connection: a reset session (a pooler's DISCARD ALL) keeps the connection but not the lock.
+HOLDS_LOCK = text(f"SELECT EXISTS (SELECT 1 FROM pg_locks WHERE {_ADVISORY} AND pid = pg_backend_pid())")
+
+
+def worker_name() -> str:
+    """How the leader shows up in ``pg_stat_activity`` (and in ``hub worker --status``)."""
+    return f"hub worker {socket.gethostname()} pid {os.getpid()}"[:63]
 
 
 class SchedulerLock:
@@ -73,13 +102,15 @@ class SchedulerLock:
     def _acquire_advisory(self) -> bool:
         if self._connection is not None:
             try:
-                self._connection.execute(text("SELECT 1"))
-                return True
-            except Exception:  # the connection (and with it the lock) is gone: compete again
-                log.warning("lost the scheduler lock connection")
-                self.release()
+                if self._connection.scalar(HOLDS_LOCK, LOCK_PARTS):
+                    return True
+                log.warning("the scheduler lock is gone (its session was reset): no longer leading")
+            except Exception:  # noqa: BLE001 (the connection, and with it the lock, is gone)
+                log.warning("lost the scheduler lock connection: no longer leading")
+            self.release()
         connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         if connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": SCHEDULER_LOCK}):
+            connection.execute(text("SELECT set_config('application_name', :name, false)"), {"name": worker_name()})
             self._connection = connection
             log.info("this worker holds the scheduler lock and fires the jobs")
             return True
@@ -116,13 +147,40 @@ def _lock_file(engine: Engine, instance_path: str) -> Path:
     return Path(instance_path) / "scheduler.lock"
 
 
+_running: set[str] = set()
+_running_guard = threading.Lock()
+
+
 def run_job(app: Flask, lock: SchedulerLock, job: Job) -> bool:
-    """Run ``job`` in a fresh app context if this worker leads; False when another worker does."""
-    if not lock.acquire():
+    """Run ``job`` in a fresh app context if this worker leads (or the job runs everywhere); False when not."""
+    if dispatcher.stopping.is_set() or (not job.everywhere and not lock.acquire()):
         return False
-    with app.app_context():
-        job.run()
+    with _running_guard:
+        _running.add(job.name)
+    try:
+        with app.app_context():
+            job.run()
+    finally:
+        with _running_guard:
+            _running.discard(job.name)
     return True
+
+
+def _stop(app: Flask, lock: SchedulerLock, scheduler: BlockingScheduler) -> None:
+    """SIGTERM: no new jobs or messages; wait briefly for running jobs, then hand back their claims and exit."""
+    dispatcher.stopping.set()
+    scheduler.shutdown(wait=False)
+    deadline = time.monotonic() + SHUTDOWN_GRACE
+    while _running and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _running:
+        with app.app_context():
+            dispatcher.hand_back()
+    lock.release()
+    log.info("worker stopped%s", f" (handed back {', '.join(sorted(_running))})" if _running else "")
+    logging.shutdown()
+    sys.stdout.flush()
+    os._exit(0)  # a send stuck in flight must not keep the process alive; its claims are handed back
 
 
 def select_jobs(names: Sequence[str]) -> list[Job]:
@@ -152,10 +210,11 @@ def worker_command(once: bool, job_names: tuple[str, ...]) -> None:
     scheduler = BlockingScheduler(timezone=UTC)
     for job in jobs:
         scheduler.add_job(
-            run_job, "interval", args=(app, lock, job), id=job.name, seconds=job.every.total_seconds(),
+            run_job, "interval", args=(app, lock, job), id=job.name, seconds=job.interval(app),
             next_run_time=datetime.now(UTC), max_instances=1, coalesce=True,
         )
-    signal.signal(signal.SIGTERM, lambda *_: scheduler.shutdown(wait=False))
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: threading.Thread(target=_stop, args=(app, lock, scheduler), daemon=True).start())
     click.echo(f"worker started with {len(jobs)} jobs: {', '.join(job.name for job in jobs)}")
     try:
         scheduler.start()

@@ -2,12 +2,9 @@
 their own, outages that do not burn retries."""
 from __future__ import annotations
 
-import socket
 import threading
 import time
-from collections.abc import Iterator
 
-import pytest
 from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,8 +15,10 @@ from hub.db import get_session
 from tests.test_alerts_delivery import cliff, subscribe
 from tests.test_alerts_support import (  # noqa: F401 (fixtures)
     Clock,
+    Dripper,
     Hooks,
     Inbox,
+    dripper,
     fixed_clock,
     free_port,
     header,
@@ -61,49 +60,6 @@ def test_two_dispatchers_with_a_lease_shorter_than_their_batch_send_nothing_twic
     assert smtp_inbox.duplicates() == 0, "a lease renewed while sending and checked before each send"
     db.expire_all()
     assert set(db.scalars(select(AlertDelivery.status))) == {DeliveryStatus.SENT}
-
-
-class Dripper:
-    """A webhook receiver that answers one byte at a time, each well within a read timeout."""
-
-    def __init__(self, pause: float) -> None:
-        self.pause = pause
-        self.requests = 0
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}/hook"
-        self.stopped = threading.Event()
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while not self.stopped.is_set():
-            try:
-                connection, _ = self.server.accept()
-            except OSError:
-                return
-            self.requests += 1
-            threading.Thread(target=self._drip, args=(connection,), daemon=True).start()
-
-    def _drip(self, connection: socket.socket) -> None:
-        with connection:
-            connection.recv(65536)
-            for byte in b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n":
-                if self.stopped.wait(self.pause):
-                    return
-                try:
-                    connection.sendall(bytes([byte]))
-                except OSError:
-                    return
-
-    def close(self) -> None:
-        self.stopped.set()
-        self.server.close()
-
-
-@pytest.fixture
-def dripper() -> Iterator[Dripper]:
-    receiver = Dripper(pause=0.3)
-    yield receiver
-    receiver.close()
 
 
 def test_a_dripping_receiver_hits_the_total_deadline_and_is_paused_alone(

@@ -62,6 +62,8 @@ MAX_BATCH = 100
 
 # Set by the worker on SIGTERM: senders hand back what they have not started, batches stop.
 stopping = threading.Event()
+# Claim tokens of the batches this process is sending, for ``hand_back`` at shutdown.
+_held: set[str] = set()
 
 
 @dataclass
@@ -250,17 +252,32 @@ def dispatch(session: Session, *, limit: int | None = None) -> Dispatch:
     grouped: dict[tuple[Channel, str], list[AlertDelivery]] = defaultdict(list)
     for delivery in claimed:
         grouped[(delivery.channel, delivery.message_key or "")].append(delivery)
-    lanes = _lanes([Message(channel, key, tuple(d.id for d in group), group[0].claim_token or "", _route(group[0]))
+    token = claimed[0].claim_token or ""
+    lanes = _lanes([Message(channel, key, tuple(d.id for d in group), token, _route(group[0]))
                     for (channel, key), group in grouped.items()], config["ALERTS_SENDERS"])
-    senders = config["ALERTS_SENDERS"]
-    with _heartbeat(app, claimed[0].claim_token or ""), \
-            ThreadPoolExecutor(senders, thread_name_prefix="mail") as mail, \
-            ThreadPoolExecutor(senders, thread_name_prefix="hook") as hooks:
-        futures = [(mail if lane[0].channel == Channel.EMAIL else hooks).submit(_send_lane, app, lane, health)
-                   for lane in lanes]
-        for future in futures:
-            result.add(future.result())
+    _held.add(token)
+    try:
+        with _heartbeat(app, token), \
+                ThreadPoolExecutor(config["ALERTS_SENDERS"], thread_name_prefix="mail") as mail, \
+                ThreadPoolExecutor(config["ALERTS_SENDERS"], thread_name_prefix="hook") as hooks:
+            futures = [(mail if lane[0].channel == Channel.EMAIL else hooks).submit(_send_lane, app, lane, health)
+                       for lane in lanes]
+            for future in futures:
+                result.add(future.result())
+    finally:
+        _held.discard(token)
     return result
+
+
+def hand_back() -> None:
+    """At shutdown: release the rows of the batches still in flight, so another worker sends them now
+    rather than when the lease runs out (a message already on the wire may then go out twice, same key)."""
+    session = get_session()
+    for token in list(_held):
+        session.execute(update(AlertDelivery).where(
+            AlertDelivery.claim_token == token, AlertDelivery.status == DeliveryStatus.PENDING,
+        ).values(claim_token=None, claimed_until=None).execution_options(synchronize_session=False))
+    session.commit()
 
 
 def _lanes(batch: Sequence[Message], senders: int) -> list[list[Message]]:
