@@ -284,3 +284,35 @@ def test_a_poisoned_delivery_is_marked_failed_with_its_error_and_the_others_are_
     assert stuck.status == DeliveryStatus.PENDING and stuck.attempts == 1, "retried later with backoff"
     assert "linefeed" in stuck.last_error
     assert stuck.due_at > fixed_clock.now()
+
+
+def test_overlapping_subscriptions_bring_one_alert_per_channel_naming_every_match(
+        app: Flask, db: Session, smtp_inbox: Inbox, webhooks: Hooks, fixed_clock: Clock) -> None:
+    target = initiative(db, "Grenzinfopunkt Euregio Rhein-Waal", advice_codes=["5a"])
+    person = create_user(db, email="twice@partner.test", name="Twice", password=PASSWORD, role=Role.PARTNER, locale="en")
+    hook = webhooks.url("twice")
+    by_theme = service.subscribe_user(db, person, SubscriptionInput("theme", "5", locale="en", webhook_url=hook), actor_id=None)
+    by_initiative = service.subscribe_user(
+        db, person, SubscriptionInput("initiative", str(target.id), locale="en", webhook_url=hook), actor_id=None)
+    service.subscribe_user(db, person, SubscriptionInput("all", "", locale="en", rhythm="weekly"), actor_id=None)
+    subscribe(db, "other@partner.test", target.id)
+    db.commit()
+    webhooks.secrets["twice"] = by_theme.webhook_secret or ""
+    fixed_clock.advance(minutes=1)
+    event = cliff(db, target.id)
+    db.commit()
+
+    run_jobs(app, "follow_events", "dispatch")
+    fixed_clock.advance(days=8)
+    run_jobs(app, "dispatch")  # the weekly digest has nothing new: the alert went out immediately
+
+    assert smtp_inbox.duplicates() == 0
+    [mail] = [m for m in smtp_inbox.unique().values() if header(m, "To") == "twice@partner.test"]
+    assert mail["Message-ID"] == f"<grenshub-alert-{by_theme.id}-{event.id}@grenshub.example>"
+    footer = " ".join(mail.get_content().split())
+    assert ("because you follow SER advice 5: Knowledge infrastructure and mobility, Grenzinfopunkt Euregio Rhein-Waal, "
+            "and all initiatives on Grenshub") in footer
+    assert smtp_inbox.subjects_to("other@partner.test") == ["Funding of Grenzinfopunkt Euregio Rhein-Waal ends in 90 days"]
+    [call] = webhooks.by_key("twice").values()
+    assert [m["id"] for m in call["body"]["matched"]] == [by_theme.id, by_initiative.id]
+    assert len(webhooks.received) == 1
