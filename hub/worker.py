@@ -27,17 +27,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import click
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.engine import Connection, Engine
 
+from hub import clock
 from hub.alerts import dispatcher
 from hub.alerts import jobs as alert_jobs
+from hub.alerts.models import AlertDelivery, ChannelHealth, ConsumerCursor, DeliveryStatus
+from hub.db import get_session
+from hub.events import Event
 from hub.feeds import jobs as feed_jobs
 
 log = logging.getLogger("hub.worker")
@@ -61,7 +65,7 @@ class Job:
 
 JOBS: list[Job] = [
     Job("alerts.evaluate_cliffs", alert_jobs.evaluate_cliffs, every=timedelta(hours=1)),
-    Job("alerts.follow_events", alert_jobs.follow_events, every=timedelta(seconds=20)),
+    Job("alerts.follow_events", alert_jobs.follow_events, every=timedelta(seconds=20), setting="ALERTS_FOLLOW_SECONDS"),
     Job("alerts.dispatch", alert_jobs.dispatch, every=timedelta(seconds=20), everywhere=True,
         setting="ALERTS_DISPATCH_SECONDS"),
     Job("feeds.poll_due", feed_jobs.poll_due, every=timedelta(minutes=5)),
@@ -191,13 +195,62 @@ def select_jobs(names: Sequence[str]) -> list[Job]:
     return [known[name] for name in names] if names else list(JOBS)
 
 
+def leader_activity(engine: Engine) -> Any:
+    """The PostgreSQL session holding the scheduler lock (``application_name``, ``pid``, ``backend_start``), or None."""
+    with engine.connect() as connection:
+        return connection.execute(text(
+            f"SELECT application_name, pid, backend_start FROM pg_locks JOIN pg_stat_activity USING (pid) WHERE {_ADVISORY} "
+            "AND pg_locks.database = (SELECT oid FROM pg_database WHERE datname = current_database())"), LOCK_PARTS).first()
+
+
+def _leader(lock: SchedulerLock) -> str:
+    if lock.engine.dialect.name == "postgresql":
+        row = leader_activity(lock.engine)
+        if row is None:
+            return "none (no worker holds the scheduler lock)"
+        return f"{row.application_name or 'unnamed'} (backend {row.pid}, connected {row.backend_start:%Y-%m-%d %H:%M:%S %Z})"
+    if lock.acquire():
+        lock.release()
+        return f"none (nobody holds {lock.lock_path})"
+    return f"a worker on this machine holds {lock.lock_path}"
+
+
+def status_lines(app: Flask) -> list[str]:
+    """What ``hub worker --status`` reports: the leader, how far each consumer lags, channel health, the outbox."""
+    session, now = get_session(), clock.now()
+    lines = [f"leader: {_leader(SchedulerLock(app.extensions['hub.engine'], app.instance_path))}", "consumers:"]
+    for cursor in session.scalars(select(ConsumerCursor).order_by(ConsumerCursor.name)):
+        behind, oldest = session.execute(select(func.count(), func.min(Event.occurred_at)).where(Event.id > cursor.position)).one()
+        lines.append(f"  {cursor.name}: at event {cursor.position}, {behind} behind"
+                     + (f" (oldest unread from {oldest:%Y-%m-%d %H:%M:%S} UTC)" if oldest else ""))
+    lines.append("channels:")
+    health = session.scalars(select(ChannelHealth).order_by(ChannelHealth.name)).all()
+    for channel in health:
+        state = f"paused until {channel.paused_until:%Y-%m-%d %H:%M:%S} UTC" if channel.paused_until > now else "retrying"
+        lines.append(f"  {channel.name}: {state} after {channel.failures} failures in a row: {channel.last_error}")
+    if not health:
+        lines.append("  all healthy")
+    pending = AlertDelivery.status == DeliveryStatus.PENDING
+    due, oldest_due = session.execute(select(func.count(), func.min(AlertDelivery.due_at)).where(pending, AlertDelivery.due_at <= now)).one()
+    claimed = session.scalar(select(func.count()).where(pending, AlertDelivery.claimed_until > now)) or 0
+    failed = session.scalar(select(func.count()).where(AlertDelivery.status == DeliveryStatus.FAILED)) or 0
+    lines.append(f"deliveries: {due} due ({claimed} being sent), {failed} failed")
+    lines.append(f"  oldest pending: due since {oldest_due:%Y-%m-%d %H:%M:%S} UTC ({int((now - oldest_due).total_seconds())} s ago)"
+                 if oldest_due else "  oldest pending: none")
+    return lines
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run the selected jobs once and exit (cron, tests).")
 @click.option("--job", "job_names", multiple=True, help="Only this job (repeatable); default: all jobs.")
+@click.option("--status", "show_status", is_flag=True, help="Show the leader, consumer lag, channel health and the outbox, then exit.")
 @with_appcontext
-def worker_command(once: bool, job_names: tuple[str, ...]) -> None:
+def worker_command(once: bool, job_names: tuple[str, ...], show_status: bool) -> None:
     """Run the scheduled jobs (cliff evaluation, alert fan-out and delivery, ...) until stopped."""
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    if show_status:
+        click.echo("\n".join(status_lines(app)))
+        return
     app.logger.setLevel(logging.INFO)  # the jobs report what they did
     jobs = select_jobs(job_names)
     lock = SchedulerLock(app.extensions["hub.engine"], app.instance_path)

@@ -21,7 +21,7 @@ from hub.config import ROOT
 from hub.worker import Job, SchedulerLock, run_job, select_jobs
 from tests.factories import initiative
 from tests.test_alerts_delivery import cliff, subscribe
-from tests.test_alerts_support import Dripper, dripper, run_jobs  # noqa: F401 (fixture)
+from tests.test_alerts_support import Clock, Dripper, dripper, fixed_clock, run_jobs  # noqa: F401 (fixture)
 
 
 def test_only_one_lock_holder_runs_jobs_until_it_lets_go(app: Flask) -> None:
@@ -138,10 +138,45 @@ def test_sigterm_stops_a_worker_stuck_on_a_receiver_and_hands_its_delivery_back(
             time.sleep(0.05)
         assert slow.requests == 1, worker.stderr.read() if worker.poll() is not None else "no request arrived"
         worker.send_signal(signal.SIGTERM)
-        assert worker.wait(timeout=30) == 0, "the worker stopped although a send was still in flight"
+        try:
+            assert worker.wait(timeout=30) == 0, "the worker stopped although a send was still in flight"
+        finally:
+            worker.kill()
     finally:
         slow.close()
     db.expire_all()
     [delivery] = db.scalars(select(AlertDelivery)).all()
     assert (delivery.status, delivery.attempts, delivery.claim_token) == (DeliveryStatus.PENDING, 0, None), \
         "handed back unsent, for another worker to send now"
+
+
+def test_status_shows_the_leader_consumer_lag_channel_health_and_the_oldest_pending_delivery(
+        app: Flask, db: Session, fixed_clock: Clock) -> None:
+    from hub.alerts.models import ChannelHealth
+    from hub.worker import worker_command
+
+    target = initiative(db, "Grenzinfopunkt Schengen")
+    subscribe(db, "status@partner.test", target.id)
+    db.commit()
+    fixed_clock.advance(minutes=1)
+    cliff(db, target.id)
+    db.commit()
+    run_jobs(app, "follow_events")
+    cliff(db, target.id, days_left=30)
+    db.add(ChannelHealth(name="webhook:hooks.example.org", failures=2, paused_until=fixed_clock.now() + timedelta(minutes=1),
+                         last_error="webhook: no complete answer within 10 s"))
+    db.commit()
+    fixed_clock.advance(minutes=5)
+    leader = SchedulerLock(app.extensions["hub.engine"], app.instance_path)
+    assert leader.acquire()
+    try:
+        out = app.test_cli_runner().invoke(worker_command, ["--status"]).output
+    finally:
+        leader.release()
+    lines = out.splitlines()
+    assert lines[0].startswith("leader: hub worker ") or lines[0].startswith("leader: a worker on this machine holds")
+    [fanout] = [line for line in lines if line.startswith("  alerts.fanout: at event ")]
+    assert fanout.endswith(", 1 behind (oldest unread from 2026-01-05 08:01:00 UTC)")
+    assert "  webhook:hooks.example.org: retrying after 2 failures in a row: webhook: no complete answer within 10 s" in lines
+    assert "deliveries: 1 due (0 being sent), 0 failed" in lines
+    assert "  oldest pending: due since 2026-01-05 08:01:00 UTC (300 s ago)" in lines

@@ -60,6 +60,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "ALERTS_SENDERS": _int("HUB_ALERTS_SENDERS", 4, 1),
         "ALERTS_PAUSE_SECONDS": _int("HUB_ALERTS_PAUSE_SECONDS", 30, 1),
         "ALERTS_DISPATCH_SECONDS": _int("HUB_ALERTS_DISPATCH_SECONDS", 20, 1),
+        "ALERTS_FOLLOW_SECONDS": _int("HUB_ALERTS_FOLLOW_SECONDS", 20, 1),
     }
 
 
