@@ -7,8 +7,8 @@ Several workers may run (one per app server). Scheduled jobs run only on the one
 lock — a PostgreSQL session advisory lock, or an ``flock`` on a file next to the SQLite database. Both are
 released by the database or the kernel when the holder dies, so a waiting worker takes over; before each
 job the leader checks, on the lock's own connection, that it still holds the lock. Jobs that divide their
-work safely among themselves (alert dispatch: SKIP LOCKED claims) run on every worker, so a stuck leader
-does not stop delivery. On SQLite run a single worker (there are no row locks to divide the work by).
+work safely among themselves run on every worker, so a stuck leader does not stop delivery: alert dispatch
+(SKIP LOCKED claims) and the fan-out (serialised on its cursor row). On SQLite run a single worker (there are no row locks to divide the work by).
 
 SIGTERM stops a worker within ``SHUTDOWN_GRACE`` seconds: senders hand back what they have not started,
 and whatever is still in flight after the grace period is handed back before the process exits.
@@ -47,6 +47,7 @@ from hub.feeds import jobs as feed_jobs
 log = logging.getLogger("hub.worker")
 
 SHUTDOWN_GRACE = 5.0
+LEAD_CHECK_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ class Job:
 
 JOBS: list[Job] = [
     Job("alerts.evaluate_cliffs", alert_jobs.evaluate_cliffs, every=timedelta(hours=1)),
-    Job("alerts.follow_events", alert_jobs.follow_events, every=timedelta(seconds=20), setting="ALERTS_FOLLOW_SECONDS"),
+    Job("alerts.follow_events", alert_jobs.follow_events, every=timedelta(seconds=20), everywhere=True,
+        setting="ALERTS_FOLLOW_SECONDS"),
     Job("alerts.dispatch", alert_jobs.dispatch, every=timedelta(seconds=20), everywhere=True,
         setting="ALERTS_DISPATCH_SECONDS"),
     Job("feeds.poll_due", feed_jobs.poll_due, every=timedelta(minutes=5)),
@@ -266,6 +268,10 @@ def worker_command(once: bool, job_names: tuple[str, ...], show_status: bool) ->
             run_job, "interval", args=(app, lock, job), id=job.name, seconds=job.interval(app),
             next_run_time=datetime.now(UTC), max_instances=1, coalesce=True,
         )
+    if not all(job.everywhere for job in jobs):
+        # Compete for (or confirm) leadership between jobs too, so a dead leader is replaced within seconds.
+        scheduler.add_job(lock.acquire, "interval", id="scheduler.lead", seconds=LEAD_CHECK_SECONDS,
+                          next_run_time=datetime.now(UTC), max_instances=1, coalesce=True)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: threading.Thread(target=_stop, args=(app, lock, scheduler), daemon=True).start())
     click.echo(f"worker started with {len(jobs)} jobs: {', '.join(job.name for job in jobs)}")

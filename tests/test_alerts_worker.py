@@ -46,7 +46,7 @@ def test_jobs_that_divide_their_work_run_on_every_worker(app: Flask) -> None:
     [dispatch] = select_jobs(["alerts.dispatch"])
     assert dispatch.everywhere
     assert run_job(app, follower, dispatch) is True, "dispatching needs no leadership"
-    [fan_out] = select_jobs(["alerts.follow_events"])
+    [fan_out] = select_jobs(["alerts.evaluate_cliffs"])
     assert run_job(app, follower, fan_out) is False
     leader.release()
 
@@ -93,13 +93,13 @@ def _worker(database_url: str, instance: Path, *args: str, **env_vars: str) -> s
 
 def test_a_second_worker_stays_idle_while_the_first_leads_and_takes_over_after_it_dies(
         app: Flask, database_url: str, tmp_path: Path) -> None:
-    leader = _worker(database_url, tmp_path, "--job", "alerts.follow_events")
+    leader = _worker(database_url, tmp_path, "--job", "alerts.evaluate_cliffs")
     try:
         line = leader.stdout.readline()  # type: ignore[union-attr]
-        assert line.startswith("worker started with 1 jobs: alerts.follow_events"), leader.stderr.read()  # type: ignore[union-attr]
+        assert line.startswith("worker started with 1 jobs: alerts.evaluate_cliffs"), leader.stderr.read()  # type: ignore[union-attr]
         deadline = time.monotonic() + 20
         while True:
-            follower = _worker(database_url, tmp_path, "--once", "--job", "alerts.follow_events")
+            follower = _worker(database_url, tmp_path, "--once", "--job", "alerts.evaluate_cliffs")
             _out, err = follower.communicate(timeout=60)
             if follower.returncode != 0 or time.monotonic() > deadline:
                 break
@@ -110,13 +110,13 @@ def test_a_second_worker_stays_idle_while_the_first_leads_and_takes_over_after_i
         leader.wait(10)
 
     for _attempt in range(40):
-        takeover = _worker(database_url, tmp_path, "--once", "--job", "alerts.follow_events")
+        takeover = _worker(database_url, tmp_path, "--once", "--job", "alerts.evaluate_cliffs")
         out, err = takeover.communicate(timeout=60)
         if takeover.returncode == 0:
             break
         time.sleep(0.25)  # PostgreSQL notices the dead connection (and frees its lock) within moments
     assert takeover.returncode == 0, err
-    assert out.strip() == "ran alerts.follow_events"
+    assert out.strip() == "ran alerts.evaluate_cliffs"
 
 
 def test_sigterm_stops_a_worker_stuck_on_a_receiver_and_hands_its_delivery_back(
