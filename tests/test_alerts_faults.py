@@ -66,7 +66,8 @@ def test_a_dripping_receiver_hits_the_total_deadline_and_is_paused_alone(
         app: Flask, db: Session, webhooks: Hooks, dripper: Dripper, fixed_clock: Clock) -> None:
     app.config.update(WEBHOOK_TIMEOUT=1, ALERTS_SENDERS=2)
     target = initiative(db, "Grenzinfopunkt Rhein-Waal")
-    slow = [subscribe(db, f"slow{n}@partner.test", target.id, email_enabled=False, webhook_url=dripper.url) for n in range(4)]
+    slow = [subscribe(db, f"slow{n}@partner.test", target.id, email_enabled=False, webhook_url=f"{dripper.url}/{n}")
+            for n in range(4)]
     fast = [subscribe(db, f"fast{n}@partner.test", target.id, email_enabled=False, webhook_url=webhooks.url(f"f{n}"))
             for n in range(4)]
     db.commit()
