@@ -9,5 +9,5 @@ from hub.overlap.models import OverlapDecision, OverlapPair, OverlapTerm  # noqa
 from hub.lobby.models import LobbyAction, LobbyCycle, LobbyEvidence, LobbyPriority, LobbyPriorityAdviceLink, PartnerPosition  # noqa: F401
 from hub.feeds.models import FeedEntry, FeedError, FeedLink, FeedSource  # noqa: F401
 from hub.api.models import ApiToken  # noqa: F401
-from hub.alerts.models import AlertDelivery, AlertItem, AlertSubscription, CliffMark, ConsumerCursor, StreamEndMark  # noqa: F401
+from hub.alerts.models import AlertDelivery, AlertItem, AlertSubscription, ChannelHealth, CliffMark, ConsumerCursor, StreamEndMark  # noqa: F401
 from hub.transfer.models import InitiativeExternalId  # noqa: F401

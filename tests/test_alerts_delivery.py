@@ -168,6 +168,7 @@ def test_weekly_digest_bundles_the_alerts_into_one_mail_on_monday(
 def _dispatcher_process(database_url: str, smtp_port: int, instance: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "HUB_DATABASE_URL": database_url, "HUB_SECRET_KEY": "test-secret-key",
            "HUB_SMTP_HOST": "127.0.0.1", "HUB_SMTP_PORT": str(smtp_port), "HUB_ALERTS_CLAIM_SECONDS": "1",
+           "HUB_ALERTS_SENDERS": "1",  # one message at a time: the kill lands on exactly one in flight
            "HUB_INSTANCE_PATH": str(instance), "HUB_BASE_URL": "http://hub.test"}
     return subprocess.Popen([sys.executable, "-m", "hub.worker", "--once", "--job", "alerts.dispatch"], cwd=ROOT,
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -257,3 +258,61 @@ def test_webhooks_to_private_or_dead_addresses_fail_with_a_clear_reason() -> Non
     with pytest.raises(DeliveryError, match="webhook"):
         post_webhook(f"http://127.0.0.1:{free_port()}/hook", "secret", b"{}", key="k", event="e", timeout=1,
                      allow_private=True)
+
+
+def test_a_poisoned_delivery_is_marked_failed_with_its_error_and_the_others_are_sent(
+        app: Flask, db: Session, smtp_inbox: Inbox, fixed_clock: Clock) -> None:
+    target = initiative(db, "Grenzgänger\nService  Aachen")
+    people = [subscribe(db, f"v{n}@partner.test", target.id) for n in range(3)]
+    poisoned = people[1]
+    db.commit()
+    # An address stored before validation existed: a line break in the To header makes the message unbuildable.
+    poisoned.email = "v1@partner.test\nBcc: stranger@else.test"
+    db.commit()
+    fixed_clock.advance(minutes=1)
+    cliff(db, target.id)
+    db.commit()
+
+    run_jobs(app, "follow_events", "dispatch")
+
+    assert sorted(header(m, "To") for m in smtp_inbox.unique().values()) == ["v0@partner.test", "v2@partner.test"]
+    assert {header(m, "Subject") for m in smtp_inbox.unique().values()} == {"Funding of Grenzgänger Service Aachen ends in 90 days"}
+    db.expire_all()
+    [stuck] = db.scalars(select(AlertDelivery).join(AlertDelivery.item).where(
+        AlertDelivery.status != DeliveryStatus.SENT)).all()
+    assert stuck.item.subscription_id == poisoned.id
+    assert stuck.status == DeliveryStatus.PENDING and stuck.attempts == 1, "retried later with backoff"
+    assert "linefeed" in stuck.last_error
+    assert stuck.due_at > fixed_clock.now()
+
+
+def test_overlapping_subscriptions_bring_one_alert_per_channel_naming_every_match(
+        app: Flask, db: Session, smtp_inbox: Inbox, webhooks: Hooks, fixed_clock: Clock) -> None:
+    target = initiative(db, "Grenzinfopunkt Euregio Rhein-Waal", advice_codes=["5a"])
+    person = create_user(db, email="twice@partner.test", name="Twice", password=PASSWORD, role=Role.PARTNER, locale="en")
+    hook = webhooks.url("twice")
+    by_theme = service.subscribe_user(db, person, SubscriptionInput("theme", "5", locale="en", webhook_url=hook), actor_id=None)
+    by_initiative = service.subscribe_user(
+        db, person, SubscriptionInput("initiative", str(target.id), locale="en", webhook_url=hook), actor_id=None)
+    service.subscribe_user(db, person, SubscriptionInput("all", "", locale="en", rhythm="weekly"), actor_id=None)
+    subscribe(db, "other@partner.test", target.id)
+    db.commit()
+    webhooks.secrets["twice"] = by_theme.webhook_secret or ""
+    fixed_clock.advance(minutes=1)
+    event = cliff(db, target.id)
+    db.commit()
+
+    run_jobs(app, "follow_events", "dispatch")
+    fixed_clock.advance(days=8)
+    run_jobs(app, "dispatch")  # the weekly digest has nothing new: the alert went out immediately
+
+    assert smtp_inbox.duplicates() == 0
+    [mail] = [m for m in smtp_inbox.unique().values() if header(m, "To") == "twice@partner.test"]
+    assert mail["Message-ID"] == f"<grenshub-alert-{by_theme.id}-{event.id}@grenshub.example>"
+    footer = " ".join(mail.get_content().split())
+    assert ("because you follow SER advice 5: Knowledge infrastructure and mobility, Grenzinfopunkt Euregio Rhein-Waal, "
+            "and all initiatives on Grenshub") in footer
+    assert smtp_inbox.subjects_to("other@partner.test") == ["Funding of Grenzinfopunkt Euregio Rhein-Waal ends in 90 days"]
+    [call] = webhooks.by_key("twice").values()
+    assert [m["id"] for m in call["body"]["matched"]] == [by_theme.id, by_initiative.id]
+    assert len(webhooks.received) == 1

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hub.alerts import service
-from hub.alerts.models import AlertDelivery, AlertSubscription, DeliveryStatus, SubscriptionStatus
+from hub.alerts.models import AlertDelivery, AlertSubscription, Channel, ChannelHealth, DeliveryStatus, SubscriptionStatus
 from hub.alerts.service import AlertEvent, LinkPurpose, SubscriptionInput
 from hub.events import Event, record_event
 from tests.conftest import HubClient, Users, login_as
@@ -37,8 +37,9 @@ def test_each_role_gets_exactly_its_alert_pages(client: HubClient, users: Users,
     expected = {
         ("GET", "/alerts/"): {None: LOGIN, "partner": 200, "manager": 200, "admin": 200},
         ("GET", "/alerts/cliffs"): {None: LOGIN, "partner": 403, "manager": 200, "admin": 200},
-        ("GET", "/alerts/deliveries"): {None: LOGIN, "partner": 403, "manager": 403, "admin": 200},
-        ("POST", "/alerts/deliveries/1/retry"): {None: LOGIN, "partner": 403, "manager": 403, "admin": 404},
+        ("GET", "/alerts/deliveries"): {None: LOGIN, "partner": 403, "manager": 200, "admin": 200},
+        ("POST", "/alerts/deliveries/1/retry"): {None: LOGIN, "partner": 403, "manager": 404, "admin": 404},
+        ("POST", "/alerts/deliveries/retry-failed"): {None: LOGIN, "partner": 403, "manager": 302, "admin": 302},
         ("POST", f"/alerts/{stranger.id}/pause"): {None: LOGIN, "partner": 404, "manager": 404, "admin": 302},
         ("GET", "/alerts/follow"): {None: 200, "partner": 302, "manager": 302, "admin": 302},
     }
@@ -244,3 +245,38 @@ def test_delivery_log_shows_failures_and_an_admin_retries(client: HubClient, use
     assert db.get(AlertSubscription, subscription.id).webhook_disabled_at is None
     twice = client.submit(f"/alerts/deliveries/{delivery.id}/retry")
     assert twice.status_code == 409 and "Only failed deliveries can be retried." in twice.get_data(as_text=True)
+
+
+def test_a_manager_retries_every_failed_delivery_of_a_channel_at_once_and_sees_paused_channels(
+        client: HubClient, users: Users, db: Session, app: Flask, fixed_clock: Clock) -> None:
+    target = initiative(db, "Grenzinfopunkt Prignitz")
+    for n in range(3):
+        service.subscribe_user(db, users.partner if n == 0 else users.manager if n == 1 else users.admin, SubscriptionInput(
+            "initiative", str(target.id), webhook_url=f"https://hooks{n}.example.org/x"), actor_id=None)
+    db.commit()
+    fixed_clock.advance(minutes=1)
+    record_event(db, "funding.added", "initiative", target.id, actor_id=None)
+    db.commit()
+    run_jobs(app, "follow_events")
+    for delivery in db.scalars(select(AlertDelivery)):
+        delivery.status, delivery.attempts, delivery.last_error = DeliveryStatus.FAILED, 6, "refused"
+    db.add(ChannelHealth(name="email", failures=3, paused_until=fixed_clock.now() + timedelta(minutes=4),
+                         last_error="SMTP: [Errno 111] Connection refused"))
+    db.commit()
+    client.login(users.manager.email)
+
+    page = client.get("/alerts/deliveries?status=failed").get_data(as_text=True)
+    assert "Paused channels" in page and "Connection refused" in page and "after 3 failures in a row" in page
+    form = client.get("/alerts/deliveries").get_data(as_text=True)
+    assert 'action="/alerts/deliveries/retry-failed"' in form and 'name="csrf_token"' in form
+    assert client.post("/alerts/deliveries/retry-failed", data={"channel": "webhook"}).status_code == 400, "CSRF"
+
+    answer = client.submit("/alerts/deliveries/retry-failed", {"channel": "webhook"}, follow_redirects=True)
+    assert "3 failed deliveries will be sent again." in answer.get_data(as_text=True)
+    db.expire_all()
+    by_channel = {(d.channel, d.status, d.attempts) for d in db.scalars(select(AlertDelivery))}
+    assert by_channel == {(Channel.EMAIL, DeliveryStatus.FAILED, 6), (Channel.WEBHOOK, DeliveryStatus.PENDING, 0)}
+    answer = client.submit("/alerts/deliveries/retry-failed", {"channel": ""}, follow_redirects=True)
+    assert "3 failed deliveries will be sent again." in answer.get_data(as_text=True)
+    db.expire_all()
+    assert {d.status for d in db.scalars(select(AlertDelivery))} == {DeliveryStatus.PENDING}

@@ -1,5 +1,5 @@
 """Shared fixtures of the alert tests (no tests here): a real SMTP server and a real webhook receiver on
-loopback, a movable clock, and a helper that runs the worker's jobs the way the worker does."""
+loopback (and one that answers a byte at a time), a movable clock, and a helper that runs the worker's jobs the way the worker does."""
 from __future__ import annotations
 
 import asyncio
@@ -138,6 +138,49 @@ def webhooks(app: Flask) -> Iterator[Hooks]:
     yield hooks
     server.shutdown()
     thread.join(timeout=5)
+
+
+class Dripper:
+    """A webhook receiver that answers one byte at a time, each well within a read timeout."""
+
+    def __init__(self, pause: float) -> None:
+        self.pause = pause
+        self.requests = 0
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}/hook"
+        self.stopped = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.requests += 1
+            threading.Thread(target=self._drip, args=(connection,), daemon=True).start()
+
+    def _drip(self, connection: socket.socket) -> None:
+        with connection:
+            connection.recv(65536)
+            for byte in b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n":
+                if self.stopped.wait(self.pause):
+                    return
+                try:
+                    connection.sendall(bytes([byte]))
+                except OSError:
+                    return
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.server.close()
+
+
+@pytest.fixture
+def dripper() -> Iterator[Dripper]:
+    receiver = Dripper(pause=0.3)
+    yield receiver
+    receiver.close()
 
 
 class Clock:

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import smtplib
 import socket
 import ssl
-import urllib.error
-import urllib.request
+import threading
+import time
 from collections.abc import Mapping
 from email.message import EmailMessage
 from pathlib import Path
@@ -19,13 +20,60 @@ SIGNATURE_HEADER = "X-Grenshub-Signature"
 
 
 class DeliveryError(Exception):
-    """A send that failed; the dispatcher retries it with backoff."""
+    """The receiver refused this message; the dispatcher retries it with backoff and counts the attempt."""
+
+
+class ChannelDown(DeliveryError):
+    """The channel itself failed (server down, connection refused, no answer in time): it is paused with
+    backoff and the message is not blamed."""
+
+
+class Deadline:
+    """A total time limit for one exchange: when it is up the socket is shut down, whatever it is waiting for.
+
+    Socket timeouts limit each read, so a receiver dripping one byte every few seconds never trips them.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.expired = False
+        self._timer: threading.Timer | None = None
+
+    def remaining(self) -> float:
+        return max(self.end - time.monotonic(), 0.01)
+
+    def watch(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        self._timer = threading.Timer(self.remaining(), self._cut, (sock,))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _cut(self, sock: socket.socket) -> None:
+        self.expired = True
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # closed already
+
+    def __enter__(self) -> Deadline:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+# SMTP answers about one message; anything else (no connection, a dropped one, a refused sender or login) is the channel's.
+_MESSAGE_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
 
 
 class Mailer:
-    """Sends over one SMTP connection per dispatch run; without ``SMTP_HOST`` writes ``<key>.eml`` files.
+    """Sends over one SMTP connection per sender thread; without ``SMTP_HOST`` writes ``<key>.eml`` files.
 
     The outbox file is named after the idempotency key, so a message sent twice is still one file.
+    Each message has ``SMTP_TIMEOUT`` seconds in all (connecting included).
     """
 
     def __init__(self, config: Mapping[str, Any]) -> None:
@@ -50,15 +98,22 @@ class Mailer:
         if not self.config["SMTP_HOST"]:
             self._write_file(message, key)
             return
-        try:
-            self._connection().send_message(message)
-        except (smtplib.SMTPException, OSError) as error:
-            self.close()  # the next message starts on a fresh connection
-            raise DeliveryError(f"SMTP: {error}") from error
+        with Deadline(self.config["SMTP_TIMEOUT"]) as deadline:
+            try:
+                smtp = self._connection(deadline)
+                deadline.watch(smtp.sock)
+                smtp.send_message(message)
+            except _MESSAGE_REFUSALS as error:
+                self.close()
+                raise DeliveryError(f"SMTP: {error}") from error
+            except (smtplib.SMTPException, OSError) as error:
+                self.close()  # the next message starts on a fresh connection
+                reason = f"no answer within {deadline.seconds} s" if deadline.expired else str(error)
+                raise ChannelDown(f"SMTP: {reason}") from error
 
-    def _connection(self) -> smtplib.SMTP:
+    def _connection(self, deadline: Deadline) -> smtplib.SMTP:
         if self._smtp is None:
-            cfg, timeout = self.config, 30
+            cfg, timeout = self.config, deadline.remaining()
             if cfg["SMTP_TLS"] == "ssl":
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=timeout,
                                                       context=ssl.create_default_context())
@@ -100,30 +155,41 @@ def _refuse_private(url: str, allow_private: bool) -> None:
             raise DeliveryError(f"{host} resolves to a non-public address ({ip})")
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer other than 2xx (and could lead past the address check)."""
-
-    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirect)
+def receiver(url: str) -> str:
+    """The channel a webhook goes over: its host (and port). A host that keeps failing is paused on its own."""
+    parts = urlsplit(url)
+    return f"webhook:{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
 
 
 def post_webhook(url: str, secret: str, body: bytes, *, key: str, event: str, timeout: int, allow_private: bool) -> None:
-    """POST the JSON body with its HMAC signature; any answer but 2xx is a failure."""
+    """POST the JSON body with its HMAC signature within ``timeout`` seconds in all; any answer but 2xx is a
+    refusal (redirects are not followed: they could lead past the address check)."""
     _refuse_private(url, allow_private)
-    request = urllib.request.Request(url, data=body, method="POST", headers={
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise DeliveryError(f"not an http(s) address: {url}")
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    headers = {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "Grenshub-Alerts/1",
         "Idempotency-Key": key,
         "X-Grenshub-Event": event,
         SIGNATURE_HEADER: signature(secret, body),
-    })
+    }
+    connection = (http.client.HTTPSConnection(parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context())
+                  if parts.scheme == "https" else http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout))
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            response.read(1024)
-    except urllib.error.HTTPError as error:
-        raise DeliveryError(f"HTTP {error.code} from {urlsplit(url).hostname}") from error
-    except (urllib.error.URLError, OSError) as error:
-        raise DeliveryError(f"webhook: {getattr(error, 'reason', error)}") from error
+        with Deadline(timeout) as deadline:
+            try:
+                connection.connect()
+                deadline.watch(connection.sock)
+                connection.request("POST", path, body=body, headers=headers)
+                response = connection.getresponse()
+                response.read(1024)
+            except (http.client.HTTPException, OSError) as error:
+                reason = f"no complete answer within {timeout} s" if deadline.expired else str(error)
+                raise ChannelDown(f"webhook: {reason}") from error
+    finally:
+        connection.close()
+    if not 200 <= response.status < 300:
+        raise DeliveryError(f"HTTP {response.status} from {parts.hostname}")

@@ -13,14 +13,17 @@ Which events reach whom:
 - ``InitiativeAlerts`` about an organisation (news mentioning it) reach the subscriptions to that organisation;
 - owner notices (opt-in confirmation, webhook switched off) reach the one subscription they are about.
 Only events from the moment a subscription was confirmed on count, however far the fan-out lags behind.
+A recipient (an e-mail address, a webhook URL) whose several subscriptions match one event gets one message
+per channel: the outbox row goes to one of the items (an immediate subscription before a weekly one, then
+the oldest), and the message names every subscription that matched.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Integer, Select, String, Subquery, and_, case, cast, func, insert, literal, or_, select, union, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Integer, Select, String, Subquery, and_, case, cast, exists, func, insert, literal, or_, select, union, update
+from sqlalchemy.orm import Session, aliased
 
 from hub import clock
 from hub.alerts.models import (
@@ -179,12 +182,27 @@ def _enqueue(session: Session, first: int, last: int, now: datetime) -> None:
             .where(AlertItem.event_id >= first, AlertItem.event_id <= last)
         )
 
+    def first_for_recipient(channel: Channel) -> ColumnElement[bool]:
+        """No other item of the same recipient for the event comes before this one on ``channel``."""
+        other_item, other = aliased(AlertItem), aliased(AlertSubscription)
+        mine = AlertSubscription
+        if channel == Channel.EMAIL:
+            same, eligible = other.email == mine.email, or_(other.email_enabled, notice)
+            before = or_(and_(other.rhythm == Rhythm.IMMEDIATE, mine.rhythm == Rhythm.WEEKLY),
+                         and_(other.rhythm == mine.rhythm, other.id < mine.id))
+        else:
+            same, eligible, before = other.webhook_url == mine.webhook_url, other.webhook_disabled_at.is_(None), other.id < mine.id
+        return ~exists().where(other_item.event_id == AlertItem.event_id, other_item.subscription_id == other.id,
+                               same, eligible, before)
+
     digest = case(
         (and_(AlertSubscription.rhythm == Rhythm.WEEKLY, ~notice), literal(next_digest_at(now), AlertDelivery.due_at.type)),
         else_=at_now,
     )
-    email = new_items(Channel.EMAIL, digest).where(or_(AlertSubscription.email_enabled, notice))
+    email = new_items(Channel.EMAIL, digest).where(or_(AlertSubscription.email_enabled, notice),
+                                                   first_for_recipient(Channel.EMAIL))
     webhook = new_items(Channel.WEBHOOK, at_now).where(
-        AlertSubscription.webhook_url.is_not(None), AlertSubscription.webhook_disabled_at.is_(None), ~notice)
+        AlertSubscription.webhook_url.is_not(None), AlertSubscription.webhook_disabled_at.is_(None), ~notice,
+        first_for_recipient(Channel.WEBHOOK))
     columns = ["item_id", "channel", "status", "due_at", "attempts", "last_error"]
     session.execute(insert(AlertDelivery).from_select(columns, union(email, webhook)))

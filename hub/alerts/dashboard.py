@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from hub.alerts.models import AlertDelivery, AlertItem, DeliveryStatus
+from hub.alerts.models import AlertDelivery, AlertItem, ChannelHealth, DeliveryStatus
 from hub.funding.horizon import horizons_query
 from hub.funding.models import FundingStream
 from hub.initiatives.models import Initiative
@@ -78,3 +78,8 @@ def delivery_log(session: Session, status: DeliveryStatus | None) -> list[AlertD
     if status is not None:
         query = query.where(AlertDelivery.status == status)
     return list(session.scalars(query))
+
+
+def paused_channels(session: Session, now: datetime) -> list[ChannelHealth]:
+    """Channels (e-mail, webhook hosts) paused after connection-level failures, for the delivery log."""
+    return list(session.scalars(select(ChannelHealth).where(ChannelHealth.paused_until > now).order_by(ChannelHealth.name)))

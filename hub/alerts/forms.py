@@ -9,7 +9,7 @@ from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringFi
 from wtforms.validators import InputRequired, Length, Optional
 
 from hub import advice, regions
-from hub.alerts.models import Rhythm, ScopeKind
+from hub.alerts.models import Channel, Rhythm, ScopeKind
 from hub.alerts.service import SubscriptionInput
 from hub.initiatives.models import Initiative
 from hub.stakeholders.service import list_organisations
@@ -67,3 +67,10 @@ class EmailSubscriptionForm(_ScopeForm):
     """Anyone's e-mail subscription, confirmed through the link we mail (double opt-in)."""
 
     email = EmailField(_l("Your e-mail address"), validators=[InputRequired(), Length(max=254)])
+
+
+class RetryFailedForm(FlaskForm):
+    """The delivery log's bulk retry: every failed delivery, or those of one channel."""
+
+    channel = SelectField(_l("Channel"), choices=[("", _l("All channels")), (Channel.EMAIL.value, _l("E-mail")),
+                                                  (Channel.WEBHOOK.value, _l("Webhook"))], default="")

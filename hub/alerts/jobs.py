@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 from flask import current_app
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from hub import clock
 from hub.alerts import cliffs, consumer, dispatcher
-from hub.db import get_session
+from hub.db import get_session, is_postgres
 
-DISPATCH_BATCH = 100
+# Every worker fans out; the cursor row serialises them. A worker stuck inside a batch must not hold the
+# others up for long: they give up waiting for the cursor, and the server ends the stuck transaction.
+CURSOR_WAIT = "5s"
+STUCK_TRANSACTION = "20s"
 
 
 def evaluate_cliffs() -> None:
@@ -19,16 +25,29 @@ def evaluate_cliffs() -> None:
                             result.thresholds, result.lifted, result.streams_ended)
 
 
+def _bounded(session: Session) -> None:
+    if is_postgres(session):
+        session.execute(text(f"SET LOCAL lock_timeout = '{CURSOR_WAIT}'"))
+        session.execute(text(f"SET LOCAL idle_in_transaction_session_timeout = '{STUCK_TRANSACTION}'"))
+
+
 def follow_events() -> None:
     """Fan new events out into the outbox, one committed batch at a time, until the stream is read."""
     session = get_session()
-    while consumer.follow_events(session):
+    try:
+        _bounded(session)
+        while consumer.follow_events(session):
+            session.commit()
+            _bounded(session)
         session.commit()
-    session.commit()
+    except OperationalError as error:  # the cursor stayed locked (another worker is stuck in a batch)
+        session.rollback()
+        current_app.logger.warning("fan-out skipped this round: %s", error.orig)
 
 
 def dispatch() -> None:
-    """Send due deliveries, batch after batch, until fewer than a full batch was due."""
+    """Send due deliveries, batch after batch, until fewer than a full batch was due (or the worker stops)."""
     session = get_session()
-    while dispatcher.dispatch(session, limit=DISPATCH_BATCH).claimed == DISPATCH_BATCH:
+    size = dispatcher.batch_size(current_app.config)
+    while dispatcher.dispatch(session, limit=size).claimed == size and not dispatcher.stopping.is_set():
         pass

@@ -14,13 +14,15 @@ from email.utils import format_datetime, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel.lists import format_list
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from hub.alerts.models import AlertItem, AlertSubscription
+from hub.alerts.models import AlertItem, AlertSubscription, Channel
 from hub.alerts.service import AlertEvent, LinkPurpose, scope_label, sign
 from hub.events import Event
 from hub.events.labels import EVENT_LABELS
@@ -156,6 +158,27 @@ def describe(session: Session, item: AlertItem) -> Notice:
     return Notice(f"{label}: {name}", title or label, url or link)
 
 
+def matched_subscriptions(session: Session, subscription: AlertSubscription, items: Sequence[AlertItem],
+                          channel: Channel) -> list[AlertSubscription]:
+    """The recipient's subscriptions that matched these events: the fan-out sends one message for all of them."""
+    same = (AlertSubscription.email == subscription.email if channel == Channel.EMAIL
+            else AlertSubscription.webhook_url == subscription.webhook_url)
+    return list(session.scalars(
+        select(AlertSubscription).join(AlertItem, AlertItem.subscription_id == AlertSubscription.id)
+        .where(AlertItem.event_id.in_({item.event_id for item in items}), same)
+        .distinct().order_by(AlertSubscription.id)
+    )) or [subscription]
+
+
+def _scopes(session: Session, subscriptions: Sequence[AlertSubscription], locale: str) -> str:
+    return format_list([scope_label(session, s.scope_kind, s.scope_key, locale) for s in subscriptions], locale=locale)
+
+
+def one_line(text: str) -> str:
+    """Header values may not break lines (names and titles come from users and feeds): collapse whitespace."""
+    return " ".join(text.split())
+
+
 def _unsubscribe_url(subscription: AlertSubscription) -> str:
     return external_url("alerts.unsubscribe", token=sign(LinkPurpose.UNSUBSCRIBE, subscription.id))
 
@@ -170,7 +193,7 @@ def build_email(session: Session, subscription: AlertSubscription, items: Sequen
     message = EmailMessage()
     message["From"] = sender
     message["To"] = subscription.email
-    message["Subject"] = notices[0].title if len(notices) == 1 else ngettext(
+    message["Subject"] = one_line(notices[0].title) if len(notices) == 1 else ngettext(
         "Grenshub: %(num)d alert", "Grenshub: %(num)d alerts", len(notices))
     message["Date"] = format_datetime(now)
     message["Message-ID"] = f"<{key}@{domain}>"
@@ -181,7 +204,7 @@ def build_email(session: Session, subscription: AlertSubscription, items: Sequen
     message["Content-Language"] = subscription.locale
     message.set_content(render_template(
         "alerts/email.txt", notices=notices, unsubscribe_url=unsubscribe,
-        scope=scope_label(session, subscription.scope_kind, subscription.scope_key, subscription.locale),
+        scope=_scopes(session, matched_subscriptions(session, subscription, items, Channel.EMAIL), subscription.locale),
         mine_url=external_url("alerts.mine") if subscription.user_id else None,
         feed_url=external_url("alerts.atom", token=sign(LinkPurpose.FEED, subscription.id)),
     ))
@@ -191,6 +214,7 @@ def build_email(session: Session, subscription: AlertSubscription, items: Sequen
 def build_webhook(session: Session, subscription: AlertSubscription, item: AlertItem, key: str) -> bytes:
     """The JSON body of a webhook call; the receiver deduplicates on ``id`` (also the Idempotency-Key header)."""
     event, notice = item.event, describe(session, item)
+    matched = matched_subscriptions(session, subscription, [item], Channel.WEBHOOK)
     body = {
         "id": key,
         "event": event.name,
@@ -202,5 +226,7 @@ def build_webhook(session: Session, subscription: AlertSubscription, item: Alert
         "language": subscription.locale,
         "payload": event.payload,
         "subscription": {"id": subscription.id, "unsubscribe": _unsubscribe_url(subscription)},
+        "matched": [{"id": s.id, "scope": {"kind": s.scope_kind, "key": s.scope_key},
+                     "label": scope_label(session, s.scope_kind, s.scope_key, subscription.locale)} for s in matched],
     }
     return json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")

@@ -166,3 +166,18 @@ class ConsumerCursor(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     position: Mapped[int] = mapped_column(BigId, default=0)
+
+
+class ChannelHealth(Base):
+    """A channel that failed at the connection level, paused with backoff: ``email`` or ``webhook:<host>``.
+
+    Such an outage says nothing about the messages, so it does not count against their attempts.
+    The row goes away with the first message the channel accepts again.
+    """
+
+    __tablename__ = "alert_channel_health"
+
+    name: Mapped[str] = mapped_column(String(300), primary_key=True)
+    failures: Mapped[int]
+    paused_until: Mapped[datetime]
+    last_error: Mapped[str] = mapped_column(Text)

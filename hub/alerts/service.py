@@ -318,7 +318,7 @@ def enable_webhook(session: Session, subscription: AlertSubscription, *, actor_i
 
 
 def retry_delivery(session: Session, delivery: AlertDelivery, *, actor_id: int | None) -> None:
-    """An admin sends a failed delivery again (re-enabling a webhook that failure switched off)."""
+    """A manager sends a failed delivery again (re-enabling a webhook that failure switched off)."""
     if delivery.status != DeliveryStatus.FAILED:
         raise Conflict(_("Only failed deliveries can be retried."))
     subscription = delivery.item.subscription
@@ -333,6 +333,20 @@ def retry_delivery(session: Session, delivery: AlertDelivery, *, actor_id: int |
     delivery.claimed_until = None
     delivery.last_error = ""
     _record(session, AlertEvent.DELIVERY_RETRIED, subscription, actor_id, delivery_id=delivery.id)
+
+
+def retry_failed(session: Session, *, channel: Channel | None, actor_id: int | None) -> int:
+    """Send every failed delivery (of one channel) again, say after an outage; the unsubscribed stay out."""
+    failed = session.scalars(
+        select(AlertDelivery).join(AlertItem, AlertItem.id == AlertDelivery.item_id)
+        .join(AlertSubscription, AlertSubscription.id == AlertItem.subscription_id)
+        .where(AlertDelivery.status == DeliveryStatus.FAILED, AlertSubscription.status != SubscriptionStatus.UNSUBSCRIBED,
+               *([AlertDelivery.channel == channel] if channel else []))
+        .order_by(AlertDelivery.id)
+    ).all()
+    for delivery in failed:
+        retry_delivery(session, delivery, actor_id=actor_id)
+    return len(failed)
 
 
 def get_subscription(session: Session, subscription_id: int) -> AlertSubscription:

@@ -56,6 +56,11 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "WEBHOOK_MAX_ATTEMPTS": _int("HUB_WEBHOOK_MAX_ATTEMPTS", 6, 1),
         "WEBHOOK_ALLOW_PRIVATE": os.environ.get("HUB_WEBHOOK_ALLOW_PRIVATE", "").strip().lower() in ("1", "true", "yes", "on"),
         "ALERTS_CLAIM_SECONDS": _int("HUB_ALERTS_CLAIM_SECONDS", 300, 1),
+        "SMTP_TIMEOUT": _int("HUB_SMTP_TIMEOUT", 30, 1),
+        "ALERTS_SENDERS": _int("HUB_ALERTS_SENDERS", 4, 1),
+        "ALERTS_PAUSE_SECONDS": _int("HUB_ALERTS_PAUSE_SECONDS", 30, 1),
+        "ALERTS_DISPATCH_SECONDS": _int("HUB_ALERTS_DISPATCH_SECONDS", 20, 1),
+        "ALERTS_FOLLOW_SECONDS": _int("HUB_ALERTS_FOLLOW_SECONDS", 20, 1),
     }
 
 

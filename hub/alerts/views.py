@@ -8,15 +8,16 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask.blueprints import BlueprintSetupState
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from hub import clock
 from hub.alerts import dashboard, feeds, service, settings
-from hub.alerts.forms import EmailSubscriptionForm, SubscriptionForm, scope_choices, scope_value
-from hub.alerts.models import AlertDelivery, AlertSubscription, DeliveryStatus, ScopeKind, SubscriptionStatus
+from hub.alerts.forms import EmailSubscriptionForm, RetryFailedForm, SubscriptionForm, scope_choices, scope_value
+from hub.alerts.models import AlertDelivery, AlertSubscription, Channel, DeliveryStatus, ScopeKind, SubscriptionStatus
 from hub.alerts.service import LinkPurpose
-from hub.auth.access import admin_required, manager_required, member_required
+from hub.auth.access import manager_required, member_required
 from hub.auth.models import User
 from hub.db import get_session, is_value_of
 from hub.errors import Conflict, NotFound, ValidationFailed
@@ -241,18 +242,20 @@ def cliffs() -> str:
 
 
 @bp.get("/deliveries")
-@admin_required
+@manager_required
 def deliveries() -> str:
     status_arg = request.args.get("status", "")
     status = DeliveryStatus(status_arg) if is_value_of(DeliveryStatus, status_arg) else None
     if status_arg and status is None:
         flash(_("Unknown delivery status: %(value)s. Showing all deliveries.", value=status_arg), "error")
-    return render_template("alerts/deliveries.html", deliveries=dashboard.delivery_log(get_session(), status),
+    session = get_session()
+    return render_template("alerts/deliveries.html", deliveries=dashboard.delivery_log(session, status),
+                           paused=dashboard.paused_channels(session, clock.now()), retry_form=RetryFailedForm(),
                            status=status, statuses=list(DeliveryStatus))
 
 
 @bp.post("/deliveries/<int:delivery_id>/retry")
-@admin_required
+@manager_required
 def retry(delivery_id: int) -> BaseResponse:
     session = get_session()
     delivery = session.get(AlertDelivery, delivery_id)
@@ -263,3 +266,18 @@ def retry(delivery_id: int) -> BaseResponse:
     flash(_("Delivery %(id)s will be sent again.", id=delivery_id), "success")
     return redirect(url_for(".deliveries", status=request.form.get("status") or None))
 
+
+@bp.post("/deliveries/retry-failed")
+@manager_required
+def retry_failed() -> BaseResponse:
+    form = RetryFailedForm()
+    if not form.validate_on_submit():
+        flash(_("The retry was not sent; please try again."), "error")
+        return redirect(url_for(".deliveries", status="failed"))
+    session = get_session()
+    count = service.retry_failed(session, channel=Channel(form.channel.data) if form.channel.data else None,
+                                 actor_id=current_user.id)
+    session.commit()
+    flash(ngettext("%(num)d failed delivery will be sent again.", "%(num)d failed deliveries will be sent again.", count),
+          "success")
+    return redirect(url_for(".deliveries"))
