@@ -1,14 +1,14 @@
 """delivery: health of the alert channels (a paused e-mail channel or webhook receiver)
 
-Revision ID: 0008_delivery
-Revises: 0007
+Revision ID: 0009_delivery
+Revises: 0008_accounts
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = "0008_delivery"
-down_revision = "0007"
+revision = "0009_delivery"
+down_revision = "0008_accounts"
 branch_labels = None
 depends_on = None
 
