@@ -24,7 +24,7 @@ from hub.initiatives.service import InitiativeInput, create_initiative
 from hub.stakeholders.models import Organisation
 from tests.conftest import Users
 from tests.factories import organisation
-from tests.test_feeds_fetch import FIXTURES, MAX_BYTES, TIMEOUT, FeedServer, feed_server  # noqa: F401
+from tests.test_feeds_fetch import FIXTURES, LOOPBACK, MAX_BYTES, TIMEOUT, FeedServer, feed_server  # noqa: F401
 
 DEMO_INITIATIVES = ("techland", "techland-monitor", "gip-euregio", "euregiorail", "edl", "edl-scholenmakelaar",
                     "grenswerk-enschede-gronau", "move-certificates")
@@ -33,7 +33,7 @@ DEMO_ORGANISATIONS = ("saxion", "twente-board", "ministerie-szw", "ihk-nord-west
 
 @pytest.fixture(autouse=True)
 def feed_settings(app: Flask) -> None:
-    app.config.update(FEEDS_TIMEOUT=TIMEOUT, FEEDS_MAX_BYTES=MAX_BYTES, FEEDS_HOST_DELAY=0)
+    app.config.update(FEEDS_TIMEOUT=TIMEOUT, FEEDS_MAX_BYTES=MAX_BYTES, FEEDS_HOST_DELAY=0, FEEDS_PRIVATE_NETWORKS=LOOPBACK)
 
 
 @pytest.fixture(autouse=True)

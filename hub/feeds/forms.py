@@ -26,6 +26,10 @@ PROBLEM_LABELS = {
     FeedProblem.HTTP_STATUS: _l("The server answered with an error status"),
     FeedProblem.TIMEOUT: _l("The feed did not answer in time"),
     FeedProblem.CONNECTION: _l("The feed could not be reached"),
+    FeedProblem.UNKNOWN_HOST: _l("The host name of the feed could not be found"),
+    FeedProblem.TLS: _l("The secure (HTTPS) connection failed, for example because of an invalid certificate"),
+    FeedProblem.PRIVATE_ADDRESS: _l("The address leads into a private or local network; such feeds are only read "
+                                    "when an administrator allows that network"),
     FeedProblem.TOO_LARGE: _l("The feed is larger than the size limit"),
     FeedProblem.TOO_MANY_REDIRECTS: _l("Too many redirects, or a redirect loop"),
     FeedProblem.BAD_REDIRECT: _l("Redirected to an address that is not http(s)"),
@@ -38,6 +42,10 @@ PROBLEM_LABELS = {
     FeedProblem.NOT_A_FEED: _l("The document is not an RSS or Atom feed"),
     FeedProblem.INTERNAL: _l("An unexpected error occurred while storing the feed"),
 }
+
+# Problems whose recorded detail is a plain fact worth showing (a status code, the new address). Other details
+# stay internal: they can hold library error texts, and for refused addresses would tell which ports are open.
+DETAIL_SHOWN = frozenset({FeedProblem.HTTP_STATUS, FeedProblem.MOVED})
 
 
 class SourceForm(FlaskForm):

@@ -15,7 +15,14 @@ from hub.auth.access import manager_required, member_required
 from hub.db import get_session
 from hub.errors import Conflict, ValidationFailed
 from hub.feeds import atom, jobs, service
-from hub.feeds.forms import LANGUAGE_LABELS, LINK_STATUS_LABELS, POLL_STATUS_LABELS, PROBLEM_LABELS, SourceForm
+from hub.feeds.forms import (
+    DETAIL_SHOWN,
+    LANGUAGE_LABELS,
+    LINK_STATUS_LABELS,
+    POLL_STATUS_LABELS,
+    PROBLEM_LABELS,
+    SourceForm,
+)
 from hub.feeds.models import FeedLink, FeedSource
 from hub.formatting import locale_code
 from hub.forms import show_domain_errors
@@ -26,7 +33,7 @@ bp = Blueprint("feeds", __name__)
 
 NEWS_PAGE_SIZE = 30
 LABELS = {"languages": LANGUAGE_LABELS, "poll_statuses": POLL_STATUS_LABELS, "problems": PROBLEM_LABELS,
-          "link_statuses": LINK_STATUS_LABELS}
+          "link_statuses": LINK_STATUS_LABELS, "details_shown": DETAIL_SHOWN}
 
 
 @bp.app_template_global()
@@ -106,7 +113,7 @@ def poll_source(source_id: int) -> Response:
         flash(_("Polled: %(new)d new, %(updated)d updated entries, %(links)d suggested links.",
                 new=outcome.new, updated=outcome.updated, links=outcome.links), "success")
     else:
-        flash(_("Polling failed: %(reason)s (%(detail)s).", reason=PROBLEM_LABELS[outcome.problem], detail=outcome.detail), "error")
+        flash(_("Polling failed: %(reason)s.", reason=PROBLEM_LABELS[outcome.problem]), "error")
     return redirect(url_for(".source_detail", source_id=source.id))
 
 
