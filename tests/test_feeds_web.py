@@ -8,10 +8,13 @@ import socket
 import feedparser
 import pytest
 from flask import Flask
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hub.auth.service import create_user
+from hub.events import record_event
+from hub.feeds.views import events_atom
 from hub.feeds.models import FeedEntry, FeedError, FeedLink, FeedProblem, FeedSource, LinkStatus
 from hub.stakeholders.service import PersonInput, add_person
 from tests.conftest import PASSWORD, HubClient, Users, login_as
@@ -223,6 +226,24 @@ def test_events_atom_is_valid_public_only_and_translated(client: HubClient, user
     assert "Nieuw initiatief: TECH.LAND" in [e.title for e in dutch.entries]
     english = feedparser.parse(client.get("/feeds/events.atom?lang=en", headers={"Accept-Language": "de"}).data)
     assert "New initiative: TECH.LAND" in [e.title for e in english.entries]
+
+
+def test_events_atom_is_wholly_in_the_requested_language(app: Flask, db: Session, polled: dict[str, int]) -> None:
+    """``?lang=`` wins over the browser, even after Dutch was translated earlier in the same request, and event
+    kinds of other domains (a funding cliff) or without any label are named in that language, never by code."""
+    record_event(db, "alerts.cliff_threshold", "initiative", polled["techland"], actor_id=None, payload={"days_left": 30})
+    record_event(db, "initiative.archived", "initiative", polled["techland"], actor_id=None, payload={})
+    db.commit()
+    with app.test_request_context("/feeds/events.atom?lang=de", headers={"Accept-Language": "nl"}):
+        assert gettext("Grenshub: changes in the registry") == "Grenshub: wijzigingen in het register"
+        response = events_atom()
+        assert gettext("Grenshub: changes in the registry") == "Grenshub: wijzigingen in het register"
+    parsed = feedparser.parse(response.get_data())
+    assert parsed.feed.language == "de" and response.headers["Content-Language"] == "de"
+    assert parsed.feed.title == "Grenshub: Änderungen im Register"
+    titles = [entry.title for entry in parsed.entries]
+    assert titles[:2] == ["Änderung im Register: TECH.LAND", "Schwelle der Finanzierungsklippe erreicht: TECH.LAND"]
+    assert not any(title.startswith(("alerts.", "initiative.", "feed.")) for title in titles)
 
 
 def test_initiative_news_atom_lists_confirmed_news_only(client: HubClient, users: Users, db: Session, polled: dict[str, int]) -> None:

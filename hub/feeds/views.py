@@ -200,16 +200,18 @@ def _atom_response(body: bytes) -> Response:
     response = make_response(body)
     response.mimetype = atom.ATOM_MIMETYPE
     response.headers["Vary"] = "Accept-Language"
+    response.headers["Content-Language"] = locale_code()
     response.add_etag()
     return response.make_conditional(request)
 
 
 @bp.get("/feeds/events.atom")
 def events_atom() -> Response:
-    session = get_session()
-    events = atom.latest_public_events(session)
-    base = current_app.config["BASE_URL"]
+    """Public events only. The whole document, from the query to the response, is built in the chosen language."""
     with _feed_locale():
+        session = get_session()
+        events = atom.latest_public_events(session)
+        base = current_app.config["BASE_URL"]
         body = atom.atom_document(
             feed_id=atom.absolute(base, ".events_atom"),
             title=_("Grenshub: changes in the registry"),
@@ -219,16 +221,16 @@ def events_atom() -> Response:
             updated=events[0].occurred_at if events else clock.now(),
             entries=atom.event_entries(session, events, base),
         )
-    return _atom_response(body)
+        return _atom_response(body)
 
 
 @bp.get("/initiatives/<int:initiative_id>/news.atom")
 def initiative_news_atom(initiative_id: int) -> Response:
-    session = get_session()
-    initiative = get_initiative(session, initiative_id)
-    links = service.initiative_news(session, initiative.id, include_suggested=False, limit=atom.FEED_SIZE)
-    base = current_app.config["BASE_URL"]
     with _feed_locale():
+        session = get_session()
+        initiative = get_initiative(session, initiative_id)
+        links = service.initiative_news(session, initiative.id, include_suggested=False, limit=atom.FEED_SIZE)
+        base = current_app.config["BASE_URL"]
         body = atom.atom_document(
             feed_id=atom.absolute(base, ".initiative_news_atom", initiative_id=initiative.id),
             title=_("%(name)s in the news", name=initiative.name_in(locale_code())),
@@ -237,4 +239,4 @@ def initiative_news_atom(initiative_id: int) -> Response:
             updated=max((link.entry.updated_at for link in links), default=initiative.updated_at),
             entries=atom.news_entries(links, base, initiative.id),
         )
-    return _atom_response(body)
+        return _atom_response(body)
