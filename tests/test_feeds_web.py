@@ -118,6 +118,24 @@ def test_poll_now_shows_the_recorded_problem_on_the_source_page(client: HubClien
     assert "failing" in html
 
 
+@pytest.mark.parametrize(("locale", "warning"), [
+    ("en", "The feed is not well-formed XML (for example an unknown character entity or a stray ampersand)"),
+    ("nl", "De feed is geen geldige XML"),
+    ("de", "Der Feed ist kein wohlgeformtes XML"),
+])
+def test_a_feed_read_despite_its_flaws_shows_managers_a_warning(client: HubClient, users: Users, db: Session,
+                                                                feed_server: FeedServer, locale: str, warning: str) -> None:  # noqa: F811
+    source = add_source(db, users, feed_server.url("/feeds/losse-ampersand.atom"), "Grensportaal")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = locale
+    client.login(users.manager.email)
+    client.submit(f"/feeds/sources/{source.id}/poll")
+    html = page(client, f"/feeds/sources/{source.id}")
+    errors = re.search(r'<table class="list" id="feed-errors">.*?</table>', html, re.S).group()
+    assert 'data-problem="recovered_xml"' in errors and warning in errors
+    assert "SAXParseException" not in errors
+    assert "Belasting &amp; sociale zekerheid" in html
+
+
 @pytest.mark.parametrize(("locale", "private", "closed"), [
     ("en", "leads into a private or local network", "could not be reached"),
     ("nl", "leidt naar een privé- of lokaal netwerk", "was niet bereikbaar"),

@@ -82,6 +82,7 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     moved_to: str | None = None  # the new address after a permanent redirect
+    url: str | None = None  # where the content finally came from: relative links in it resolve against this
 
 
 class HostThrottle:
@@ -142,7 +143,7 @@ class Fetcher:
             raise PollFailed(FeedProblem.CONNECTION, f"{path}: {error.strerror}") from None
         if len(content) > self.settings.max_bytes:
             raise PollFailed(FeedProblem.TOO_LARGE, f"more than {self.settings.max_bytes} bytes")
-        return Fetched(content, last_modified=stamp)
+        return Fetched(content, last_modified=stamp, url=url)
 
     def _fetch_web(self, url: str, etag: str | None, last_modified: str | None) -> Fetched:
         headers = {"User-Agent": self.settings.user_agent, "Accept": ACCEPT}
@@ -159,7 +160,7 @@ class Fetcher:
                 response = self._get(http, url, headers)
                 with response:
                     if response.status_code not in REDIRECT_STATUSES:
-                        return self._result(response, deadline, moved_to)
+                        return self._result(response, deadline, moved_to, url)
                     location = response.headers.get("Location", "")
                 try:
                     target = urljoin(url, location)
@@ -197,7 +198,7 @@ class Fetcher:
         except (requests.RequestException, ValueError):
             raise PollFailed(FeedProblem.CONNECTION, host) from None
 
-    def _result(self, response: requests.Response, deadline: float, moved_to: str | None) -> Fetched:
+    def _result(self, response: requests.Response, deadline: float, moved_to: str | None, url: str) -> Fetched:
         if response.status_code == 304:
             return Fetched(None, etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"))
         if response.status_code != 200:
@@ -208,6 +209,7 @@ class Fetcher:
             etag=response.headers.get("ETag"),
             last_modified=response.headers.get("Last-Modified"),
             moved_to=moved_to,
+            url=url,
         )
 
     def _read_body(self, response: requests.Response, deadline: float) -> bytes:

@@ -34,6 +34,10 @@ PROBLEM_LABELS = {
     FeedProblem.TOO_MANY_REDIRECTS: _l("Too many redirects, or a redirect loop"),
     FeedProblem.BAD_REDIRECT: _l("Redirected to an address that is not http(s)"),
     FeedProblem.MOVED: _l("The feed moved permanently; update its address (entries were still read)"),
+    FeedProblem.RECOVERED_XML: _l("The feed is not well-formed XML (for example an unknown character entity or a "
+                                  "stray ampersand); all its entries could still be read"),
+    FeedProblem.RECOVERED_ENCODING: _l("The feed declares the wrong character encoding; its entries were read in "
+                                       "the encoding it really uses"),
     FeedProblem.REFUSED: _l("The address was refused"),
     FeedProblem.EMPTY: _l("The feed was empty"),
     FeedProblem.HTML: _l("An HTML page came back instead of a feed"),
