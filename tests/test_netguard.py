@@ -175,3 +175,16 @@ def test_webhooks_follow_the_same_rule(monkeypatch: pytest.MonkeyPatch, no_conne
         with pytest.raises(DeliveryError, match="non-public"):
             post_webhook(url, "secret", b"{}", key="k", event="e", timeout=1, allow_private=False)
     assert not no_connections
+
+
+def test_https_connections_take_the_same_path(feed_server: FeedServer, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    """Over https the checked address is dialled too, and TLS then verifies against the host name: the plain-HTTP
+    test server fails the handshake, named as a secure-connection problem."""
+    port = feed_server.base.rsplit(":", 1)[1]
+    asked = fake_dns(monkeypatch, {"news.example.org": ["127.0.0.1"]})
+    with pytest.raises(PollFailed) as caught:
+        fetcher(ONLY_THE_TEST_SERVER).fetch(f"https://news.example.org:{port}/feeds/euregio-nieuws.rss")
+    assert caught.value.problem == FeedProblem.TLS and asked == ["news.example.org"]
+    with pytest.raises(PollFailed) as refused:
+        fetcher().fetch(f"https://news.example.org:{port}/feeds/euregio-nieuws.rss")
+    assert refused.value.problem == FeedProblem.PRIVATE_ADDRESS
