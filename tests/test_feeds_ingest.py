@@ -407,8 +407,14 @@ def test_worker_polls_due_sources_every_five_minutes(app: Flask, db: Session, us
     assert count(db, FeedEntry) == 4
 
 
+@pytest.fixture
+def patient(app: Flask) -> None:
+    """A generous timeout for tests about what a feed says, so a busy machine cannot turn them into timeouts."""
+    app.config["FEEDS_TIMEOUT"] = 10
+
+
 def test_description_only_items_are_kept_apart_and_not_duplicated_by_the_next_poll(
-    db: Session, users: Users, feed_server: FeedServer,  # noqa: F811
+    db: Session, users: Users, feed_server: FeedServer, patient: None,  # noqa: F811
 ) -> None:
     source = add_source(db, users, feed_server.url("/feeds/mededelingen-gemeente.rss"), "Bekendmakingen")
     assert poll(db, source).new == 3
@@ -420,7 +426,7 @@ def test_description_only_items_are_kept_apart_and_not_duplicated_by_the_next_po
 
 
 def test_a_flawed_feed_read_whole_is_ingested_with_one_warning_on_the_source(
-    db: Session, users: Users, feed_server: FeedServer,  # noqa: F811
+    db: Session, users: Users, feed_server: FeedServer, patient: None,  # noqa: F811
 ) -> None:
     source = add_source(db, users, feed_server.url("/feeds/grenzpendler-nbsp.rss"), "Grenzpendler", "de")
     outcome = poll(db, source)
@@ -434,7 +440,7 @@ def test_a_flawed_feed_read_whole_is_ingested_with_one_warning_on_the_source(
 
 
 def test_relative_links_resolve_against_where_the_feed_was_fetched(
-    db: Session, users: Users, feed_server: FeedServer,  # noqa: F811
+    db: Session, users: Users, feed_server: FeedServer, patient: None,  # noqa: F811
 ) -> None:
     """Through a redirect, the final address is the base: /redirect/to → /feeds/relatieve-links.atom."""
     moved = add_source(db, users, feed_server.url("/redirect/to?url=/feeds/relatieve-links.atom"), "Magazin", "de")

@@ -123,8 +123,9 @@ def test_poll_now_shows_the_recorded_problem_on_the_source_page(client: HubClien
     ("nl", "De feed is geen geldige XML"),
     ("de", "Der Feed ist kein wohlgeformtes XML"),
 ])
-def test_a_feed_read_despite_its_flaws_shows_managers_a_warning(client: HubClient, users: Users, db: Session,
+def test_a_feed_read_despite_its_flaws_shows_managers_a_warning(app: Flask, client: HubClient, users: Users, db: Session,
                                                                 feed_server: FeedServer, locale: str, warning: str) -> None:  # noqa: F811
+    app.config["FEEDS_TIMEOUT"] = 10  # about what the feed says, not how fast it comes
     source = add_source(db, users, feed_server.url("/feeds/losse-ampersand.atom"), "Grensportaal")
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = locale
     client.login(users.manager.email)
