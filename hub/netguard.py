@@ -50,9 +50,6 @@ class AddressPolicy:
         return is_public(address) or any(address.version == net.version and address in net for net in self.allowed)
 
 
-ALLOW_ALL = AddressPolicy((ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")))
-
-
 def _embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
     """The IPv4 address an IPv6 address carries (``::ffff:127.0.0.1``, 6to4, Teredo), if any."""
     if not isinstance(address, ipaddress.IPv6Address):
