@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def test_manager_adds_feed_confirms_mention_and_visitors_see_the_news(
     page, browser, live_server: str, app: Flask, db, users: Users, feed_server: FeedServer,  # noqa: F811
 ) -> None:
-    app.config.update(FEEDS_HOST_DELAY=0, FEEDS_TIMEOUT=2)
+    app.config.update(FEEDS_HOST_DELAY=0, FEEDS_TIMEOUT=2, FEEDS_PRIVATE_NETWORKS="127.0.0.0/8")
     ids = demo_registry(db)
     browser_login(page, users.manager.email)
 

@@ -12,18 +12,21 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from hub.config import ConfigError
 from hub.feeds.fetch import Fetcher, FetchSettings, HostThrottle
 from hub.feeds.models import FeedProblem, PollFailed
+from hub.netguard import AddressPolicy
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "feeds"
 LAST_MODIFIED = "Fri, 20 Nov 2026 15:05:00 GMT"
 TIMEOUT = 0.4
 MAX_BYTES = 64_000
+# The test server listens on loopback, which feeds may only reach when a setting allows it.
+LOOPBACK = "127.0.0.0/8"
 CONTENT_TYPES = {".rss": "application/rss+xml; charset=utf-8", ".atom": "application/atom+xml", ".rdf": "application/rdf+xml",
                  ".html": "text/html; charset=utf-8", ".xml": "application/xml"}
 
@@ -75,6 +78,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif path.startswith("/redirect/chain/"):
             left = int(path.rsplit("/", 1)[1])
             self._redirect(302, f"/redirect/chain/{left - 1}" if left else "/feeds/euregio-nieuws.rss")
+        elif path == "/redirect/to":
+            self._redirect(302, parse_qs(urlsplit(self.path).query)["url"][0])
         elif path == "/redirect/ftp":
             self._redirect(302, "ftp://ftp.example.org/feed.rss")
         elif path == "/slow":
@@ -159,7 +164,8 @@ def feed_server() -> Iterator[FeedServer]:
 
 @pytest.fixture
 def fetcher() -> Fetcher:
-    return Fetcher(FetchSettings(timeout=TIMEOUT, max_bytes=MAX_BYTES, host_delay=0, max_redirects=3), HostThrottle())
+    return Fetcher(FetchSettings(timeout=TIMEOUT, max_bytes=MAX_BYTES, host_delay=0, max_redirects=3,
+                                 private_networks=AddressPolicy.parse(LOOPBACK)), HostThrottle())
 
 
 def failure_of(fetcher: Fetcher, url: str) -> PollFailed:
@@ -284,7 +290,7 @@ def test_throttle_keeps_the_delay_per_host() -> None:
 def test_fetcher_waits_between_requests_to_one_host(feed_server: FeedServer) -> None:
     slept: list[float] = []
     throttle = HostThrottle(sleep=slept.append)
-    fetcher = Fetcher(FetchSettings(timeout=TIMEOUT, host_delay=30.0), throttle)
+    fetcher = Fetcher(FetchSettings(timeout=TIMEOUT, host_delay=30.0, private_networks=AddressPolicy.parse(LOOPBACK)), throttle)
     fetcher.fetch(feed_server.url("/feeds/euregio-nieuws.rss"))
     fetcher.fetch(feed_server.url("/feeds/grenzland-nachrichten.atom"))
     assert len(slept) == 1 and 29 < slept[0] <= 30

@@ -1,6 +1,7 @@
 """Reading feed bytes (RSS 2.0, Atom 1.0, RSS 1.0 and broken ones), sanitising, and recognising names."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,7 +17,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "feeds"
 
 
 def read(name: str, content_type: str | None = None):
-    return read_feed((FIXTURES / name).read_bytes(), content_type, "en")
+    return read_feed((FIXTURES / name).read_bytes(), content_type, "en").entries
 
 
 def demo_matcher() -> Matcher:
@@ -88,7 +89,7 @@ def test_only_web_links_and_known_language_codes_are_kept() -> None:
     ("leeg.xml", None, FeedProblem.EMPTY),
     ("geen-feed.html", "text/html", FeedProblem.HTML),
     ("kaputt.xml", None, FeedProblem.MALFORMED),
-    ("falsche-kodierung.rss", None, FeedProblem.ENCODING),
+    ("abgebrochen.rss", None, FeedProblem.MALFORMED),
     ("sitemap.xml", "application/xml", FeedProblem.NOT_A_FEED),
 ])
 def test_broken_documents_name_their_problem(name: str, content_type: str | None, problem: FeedProblem) -> None:
@@ -96,6 +97,49 @@ def test_broken_documents_name_their_problem(name: str, content_type: str | None
         read(name, content_type)
     assert caught.value.problem == problem
     assert caught.value.detail
+
+
+def test_items_with_only_a_description_are_told_apart_by_their_content() -> None:
+    """A notice board feed: no title, guid, link or date. Each item is its own entry, under the same key at every poll."""
+    entries = read("mededelingen-gemeente.rss")
+    assert len(entries) == len({e.key for e in entries}) == 3
+    assert [e.key for e in read("mededelingen-gemeente.rss")] == [e.key for e in entries]
+    assert "GrenzInfoPunkt EUREGIO" in entries[0].text
+
+
+@pytest.mark.parametrize(("name", "warning", "count", "words"), [
+    ("grenzpendler-nbsp.rss", FeedProblem.RECOVERED_XML, 3, "GrenzInfoPunkt EUREGIO: Sprechstunden im Dezember"),
+    ("losse-ampersand.atom", FeedProblem.RECOVERED_XML, 2, "Belasting & sociale zekerheid: nieuwe rekenhulp"),
+    ("cp1252-als-utf8.rss", FeedProblem.RECOVERED_ENCODING, 2, "„Ein Gewinn für beide Seiten“: Grenzbus fährt weiter"),
+    ("falsche-kodierung.rss", FeedProblem.RECOVERED_ENCODING, 1, "Grüße aus Münster: GrenzInfoPunkt EUREGIO berät Pendler"),
+])
+def test_flawed_feeds_read_whole_are_taken_with_a_warning(name: str, warning: FeedProblem, count: int, words: str) -> None:
+    feed = read_feed((FIXTURES / name).read_bytes(), None, "en")
+    assert feed.warning == warning and feed.detail
+    assert len(feed.entries) == count
+    assert feed.entries[0].title == words
+
+
+def test_the_euro_sign_of_a_windows_1252_feed_survives() -> None:
+    assert "25.000 € zu – der Kreis" in read("cp1252-als-utf8.rss")[0].summary_html
+
+
+@pytest.mark.parametrize(("name", "link", "in_summary"), [
+    ("relatieve-links.rss", "https://feeds.example.org/nieuws/2026/stages-zorg", "https://feeds.example.org/downloads/stages-zorg.pdf"),
+    ("relatieve-links.atom", "https://feeds.example.org/pad/artikel/buslinie-kleve-nijmegen.html", "https://feeds.example.org/fahrplan/58"),
+])
+def test_relative_links_resolve_against_the_feed_address(name: str, link: str, in_summary: str) -> None:
+    entry = read_feed((FIXTURES / name).read_bytes(), None, "en", base_url="https://feeds.example.org/pad/feed.xml").entries[0]
+    assert entry.link == link
+    assert f'href="{in_summary}"' in entry.summary_html
+
+
+@pytest.mark.parametrize("name", ["relatieve-links.rss", "relatieve-links.atom"])
+def test_links_that_cannot_be_made_absolute_are_dropped_never_pointed_into_the_hub(name: str) -> None:
+    for entry in read(name):
+        assert entry.link is None or entry.link.startswith("https://")
+        assert 'href="/' not in entry.summary_html and 'href="..' not in entry.summary_html
+        assert not re.search(r'href="(?!https?://)', entry.summary_html)
 
 
 def test_html_body_without_doctype_served_as_html_is_html() -> None:

@@ -3,25 +3,29 @@ publishes, and the demo's sample sources."""
 from __future__ import annotations
 
 import re
+import socket
 
 import feedparser
 import pytest
 from flask import Flask
+from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hub.auth.service import create_user
-from hub.feeds.models import FeedEntry, FeedLink, FeedSource, LinkStatus
+from hub.events import record_event
+from hub.feeds.views import events_atom
+from hub.feeds.models import FeedEntry, FeedError, FeedLink, FeedProblem, FeedSource, LinkStatus
 from hub.stakeholders.service import PersonInput, add_person
 from tests.conftest import PASSWORD, HubClient, Users, login_as
 from tests.factories import organisation
-from tests.test_feeds_fetch import MAX_BYTES, TIMEOUT, FeedServer, feed_server  # noqa: F401
+from tests.test_feeds_fetch import LOOPBACK, MAX_BYTES, TIMEOUT, FeedServer, feed_server  # noqa: F401
 from tests.test_feeds_ingest import add_source, demo_registry, poll
 
 
 @pytest.fixture(autouse=True)
 def feed_settings(app: Flask) -> None:
-    app.config.update(FEEDS_TIMEOUT=TIMEOUT, FEEDS_MAX_BYTES=MAX_BYTES, FEEDS_HOST_DELAY=0)
+    app.config.update(FEEDS_TIMEOUT=TIMEOUT, FEEDS_MAX_BYTES=MAX_BYTES, FEEDS_HOST_DELAY=0, FEEDS_PRIVATE_NETWORKS=LOOPBACK)
 
 
 @pytest.fixture
@@ -104,14 +108,65 @@ def test_manager_creates_a_source_and_bad_input_is_explained(client: HubClient, 
 
 def test_poll_now_shows_the_recorded_problem_on_the_source_page(client: HubClient, users: Users, db: Session,
                                                                 feed_server: FeedServer) -> None:  # noqa: F811
-    source = add_source(db, users, feed_server.url("/feeds/falsche-kodierung.rss"), "Kodierung", "de")
+    source = add_source(db, users, feed_server.url("/status/503"), "Onderhoud")
     client.login(users.manager.email)
     response = client.submit(f"/feeds/sources/{source.id}/poll", follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "Polling failed: The feed&#39;s character encoding is wrong" in html
+    assert "Polling failed: The server answered with an error status." in html
     errors = re.search(r'<table class="list" id="feed-errors">.*?</table>', html, re.S).group()
-    assert 'data-problem="encoding"' in errors and "declared as utf-8, but parsed as windows-1252" in errors
+    assert 'data-problem="http_status"' in errors and "HTTP 503" in errors
     assert "failing" in html
+
+
+@pytest.mark.parametrize(("locale", "warning"), [
+    ("en", "The feed is not well-formed XML (for example an unknown character entity or a stray ampersand)"),
+    ("nl", "De feed is geen geldige XML"),
+    ("de", "Der Feed ist kein wohlgeformtes XML"),
+])
+def test_a_feed_read_despite_its_flaws_shows_managers_a_warning(app: Flask, client: HubClient, users: Users, db: Session,
+                                                                feed_server: FeedServer, locale: str, warning: str) -> None:  # noqa: F811
+    app.config["FEEDS_TIMEOUT"] = 10  # about what the feed says, not how fast it comes
+    source = add_source(db, users, feed_server.url("/feeds/losse-ampersand.atom"), "Grensportaal")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = locale
+    client.login(users.manager.email)
+    client.submit(f"/feeds/sources/{source.id}/poll")
+    html = page(client, f"/feeds/sources/{source.id}")
+    errors = re.search(r'<table class="list" id="feed-errors">.*?</table>', html, re.S).group()
+    assert 'data-problem="recovered_xml"' in errors and warning in errors
+    assert "SAXParseException" not in errors
+    assert "Belasting &amp; sociale zekerheid" in html
+
+
+@pytest.mark.parametrize(("locale", "private", "closed"), [
+    ("en", "leads into a private or local network", "could not be reached"),
+    ("nl", "leidt naar een privé- of lokaal netwerk", "was niet bereikbaar"),
+    ("de", "führt in ein privates oder lokales Netz", "war nicht erreichbar"),
+])
+def test_unreachable_sources_show_a_plain_translated_reason_and_no_internals(
+    app: Flask, client: HubClient, users: Users, db: Session, locale: str, private: str, closed: str,
+) -> None:
+    """A manager probing internal addresses learns nothing about them: no exception text, no port numbers."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    internal = add_source(db, users, f"http://10.0.0.1:{port}/feed", "Intern")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = locale
+    client.login(users.manager.email)
+    app.config["FEEDS_PRIVATE_NETWORKS"] = ""
+    html = client.submit(f"/feeds/sources/{internal.id}/poll", follow_redirects=True).get_data(as_text=True)
+    assert private in html
+    app.config["FEEDS_PRIVATE_NETWORKS"] = LOOPBACK
+    closed_source = add_source(db, users, f"http://127.0.0.1:{port}/feed", "Dicht")
+    html = client.submit(f"/feeds/sources/{closed_source.id}/poll", follow_redirects=True).get_data(as_text=True)
+    assert closed in html
+    for source_id in (internal.id, closed_source.id):
+        shown = page(client, f"/feeds/sources/{source_id}")
+        errors = re.search(r'<table class="list" id="feed-errors">.*?</table>', shown, re.S).group()
+        assert str(port) not in errors
+        for internals in ("Errno", "refused", "Connection", "HTTPConnectionPool", "urllib3", "Error"):
+            assert internals not in errors
+    [recorded] = db.scalars(select(FeedError).where(FeedError.source_id == internal.id)).all()
+    assert recorded.problem == FeedProblem.PRIVATE_ADDRESS
 
 
 def test_manager_reviews_suggestions_and_the_initiative_page_shows_confirmed_news(
@@ -190,6 +245,24 @@ def test_events_atom_is_valid_public_only_and_translated(client: HubClient, user
     assert "Nieuw initiatief: TECH.LAND" in [e.title for e in dutch.entries]
     english = feedparser.parse(client.get("/feeds/events.atom?lang=en", headers={"Accept-Language": "de"}).data)
     assert "New initiative: TECH.LAND" in [e.title for e in english.entries]
+
+
+def test_events_atom_is_wholly_in_the_requested_language(app: Flask, db: Session, polled: dict[str, int]) -> None:
+    """``?lang=`` wins over the browser, even after Dutch was translated earlier in the same request, and event
+    kinds of other domains (a funding cliff) or without any label are named in that language, never by code."""
+    record_event(db, "alerts.cliff_threshold", "initiative", polled["techland"], actor_id=None, payload={"days_left": 30})
+    record_event(db, "initiative.archived", "initiative", polled["techland"], actor_id=None, payload={})
+    db.commit()
+    with app.test_request_context("/feeds/events.atom?lang=de", headers={"Accept-Language": "nl"}):
+        assert gettext("Grenshub: changes in the registry") == "Grenshub: wijzigingen in het register"
+        response = events_atom()
+        assert gettext("Grenshub: changes in the registry") == "Grenshub: wijzigingen in het register"
+    parsed = feedparser.parse(response.get_data())
+    assert parsed.feed.language == "de" and response.headers["Content-Language"] == "de"
+    assert parsed.feed.title == "Grenshub: Änderungen im Register"
+    titles = [entry.title for entry in parsed.entries]
+    assert titles[:2] == ["Änderung im Register: TECH.LAND", "Schwelle der Finanzierungsklippe erreicht: TECH.LAND"]
+    assert not any(title.startswith(("alerts.", "initiative.", "feed.")) for title in titles)
 
 
 def test_initiative_news_atom_lists_confirmed_news_only(client: HubClient, users: Users, db: Session, polled: dict[str, int]) -> None:

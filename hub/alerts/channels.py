@@ -4,9 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
-import ipaddress
 import smtplib
-import socket
 import ssl
 import threading
 import time
@@ -15,6 +13,8 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+from hub import netguard
 
 SIGNATURE_HEADER = "X-Grenshub-Signature"
 
@@ -141,18 +141,18 @@ def signature(secret: str, body: bytes) -> str:
 
 
 def _refuse_private(url: str, allow_private: bool) -> None:
-    """Webhooks may not reach the hub's own network (unless configured, e.g. for a local receiver)."""
+    """Webhooks may not reach the hub's own network (unless configured, e.g. for a local receiver):
+    the same rule as feed sources, see :mod:`hub.netguard`."""
     if allow_private:
         return
-    host = urlsplit(url).hostname or ""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+        netguard.checked_addresses(host, parts.port or 443, netguard.AddressPolicy())
+    except netguard.AddressRefused as error:
+        raise DeliveryError(f"{host} resolves to a non-public address") from error
     except OSError as error:
-        raise DeliveryError(f"cannot resolve {host}: {error}") from error
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast:
-            raise DeliveryError(f"{host} resolves to a non-public address ({ip})")
+        raise DeliveryError(f"cannot resolve {host}") from error
 
 
 def receiver(url: str) -> str:

@@ -11,7 +11,8 @@ Which events reach whom:
 - any event about another kind of subject (say ``lobby_priority`` 7) reaches the subscriptions whose scope
   is exactly that subject (``scope_kind="lobby_priority"``, ``scope_key="7"``): new domains need no change;
 - ``InitiativeAlerts`` about an organisation (news mentioning it) reach the subscriptions to that organisation;
-- owner notices (opt-in confirmation, webhook switched off) reach the one subscription they are about.
+- owner notices (opt-in confirmation, webhook switched off) reach the one subscription they are about;
+- members-only events (``public=False``, such as the lobby's) reach only subscriptions of active members.
 Only events from the moment a subscription was confirmed on count, however far the fan-out lags behind.
 A recipient (an e-mail address, a webhook URL) whose several subscriptions match one event gets one message
 per channel: the outbox row goes to one of the items (an immediate subscription before a weekly one, then
@@ -104,10 +105,15 @@ def follow_events(session: Session) -> int:
     return len(batch)
 
 
+def _members_may_see(public: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Public events reach every subscription; the others only those of active members."""
+    return or_(public, AlertSubscription.user_id.in_(select(User.id).where(User.active.is_(True))))
+
+
 def _initiative_sources(batch: Sequence[Event], first: int, last: int) -> list[Subquery]:
     """(event_id, initiative_id) relations: one query for events about an initiative, one row per other event naming one."""
     sources = [
-        select(Event.id.label("event_id"), Event.subject_id.label("initiative_id"), Event.occurred_at)
+        select(Event.id.label("event_id"), Event.subject_id.label("initiative_id"), Event.occurred_at, Event.public)
         .where(Event.id >= first, Event.id <= last, Event.subject_type == "initiative", InitiativeAlerts.condition())
         .subquery()
     ]
@@ -115,7 +121,8 @@ def _initiative_sources(batch: Sequence[Event], first: int, last: int) -> list[S
         named = event.payload.get("initiative_id") if isinstance(event.payload, dict) else None
         if event.subject_type != "initiative" and isinstance(named, int) and InitiativeAlerts.matches(event.name):
             sources.append(select(literal(event.id, Integer).label("event_id"), literal(named, Integer).label("initiative_id"),
-                                  literal(event.occurred_at, Event.occurred_at.type).label("occurred_at")).subquery())
+                                  literal(event.occurred_at, Event.occurred_at.type).label("occurred_at"),
+                                  literal(event.public, Event.public.type).label("public")).subquery())
     return sources
 
 
@@ -127,7 +134,8 @@ def owner_active() -> ColumnElement[bool]:
 def _initiative_matches(about: Subquery) -> list[Select]:
     """(subscription_id, event_id) for the initiative-derived scopes of the events in ``about``."""
     sub = AlertSubscription
-    active = and_(sub.status == SubscriptionStatus.ACTIVE, sub.confirmed_at < about.c.occurred_at, owner_active())
+    active = and_(sub.status == SubscriptionStatus.ACTIVE, sub.confirmed_at < about.c.occurred_at, owner_active(),
+                  _members_may_see(about.c.public))
     links = organisation_links()
 
     def scoped(kind: ScopeKind) -> ColumnElement[bool]:
@@ -161,7 +169,7 @@ def _subject_matches(first: int, last: int) -> list[Select]:
     return [
         select(sub.id, Event.id).select_from(Event).join(sub, and_(
             sub.status == SubscriptionStatus.ACTIVE, sub.confirmed_at < Event.occurred_at, sub.scope_kind == Event.subject_type,
-            sub.scope_key == cast(Event.subject_id, String), owner_active(),
+            sub.scope_key == cast(Event.subject_id, String), owner_active(), _members_may_see(Event.public),
         )).where(in_range, other_subject),
         select(sub.id, Event.id).select_from(Event).join(sub, and_(sub.id == Event.subject_id, owner_active()))
         .where(in_range, Event.subject_type == SUBSCRIPTION_SUBJECT, Event.name.in_(OWNER_NOTICES)),

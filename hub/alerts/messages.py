@@ -31,6 +31,10 @@ from hub.initiatives.models import Initiative
 from hub.stakeholders.models import Organisation
 
 
+# Fields of members-only change records that partners do not get pushed: the deliberation behind a lobby
+# position stays with the managers who record it.
+INTERNAL_FIELDS = frozenset({"note"})
+
 # Other domains' events that reach subscribers, named for an alert (the rest use the history labels).
 OTHER_EVENTS = {"feed.link_confirmed": _l("In the news")}
 
@@ -224,9 +228,29 @@ def build_webhook(session: Session, subscription: AlertSubscription, item: Alert
         "text": notice.text,
         "link": notice.link,
         "language": subscription.locale,
-        "payload": event.payload,
+        "payload": payload_for(event, subscription),
         "subscription": {"id": subscription.id, "unsubscribe": _unsubscribe_url(subscription)},
         "matched": [{"id": s.id, "scope": {"kind": s.scope_kind, "key": s.scope_key},
                      "label": scope_label(session, s.scope_kind, s.scope_key, subscription.locale)} for s in matched],
     }
     return json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+
+def payload_for(event: Event, subscription: AlertSubscription) -> dict[str, Any]:
+    """The change record a webhook carries: public events in full; members-only events only to active members,
+    with the internal fields only for managers (who read and edit those records anyway)."""
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    if event.public:
+        return payload
+    user = subscription.user
+    if user is None or not user.active:
+        return {}
+    return payload if user.can_manage else _without(payload, INTERNAL_FIELDS)
+
+
+def _without(value: Any, fields: frozenset[str]) -> Any:
+    if isinstance(value, dict):
+        return {key: _without(item, fields) for key, item in value.items() if key not in fields}
+    if isinstance(value, list):
+        return [_without(item, fields) for item in value]
+    return value

@@ -65,6 +65,11 @@ SUBSCRIPTION_SUBJECT = "alert_subscription"
 OWNER_NOTICES = (AlertEvent.SUBSCRIPTION_REQUESTED.value, AlertEvent.WEBHOOK_DISABLED.value)
 
 
+# Subjects only members may see: following one needs an account, and their (members-only) events only
+# reach subscriptions of active members (see ``consumer``).
+MEMBERS_ONLY_SCOPES = (ScopeKind.LOBBY_PRIORITY.value,)
+
+
 @dataclass
 class SubscriptionInput:
     scope_kind: str
@@ -238,6 +243,9 @@ def request_subscription(session: Session, email: str, data: SubscriptionInput) 
     """
     data.webhook_url = None
     data.email_enabled = True
+    if data.scope_kind in MEMBERS_ONLY_SCOPES:
+        # Checked before the scope itself, so the answer does not tell whether such a priority exists.
+        raise ValidationFailed({"scope": [_("Log in to follow a lobby priority: the lobby is for members only.")]})
     kind, key, errors = _validate(session, data)
     try:
         email = normalise_email(email or "")

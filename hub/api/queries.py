@@ -11,11 +11,14 @@ from sqlalchemy.orm import Session
 from hub.events import events_after
 from hub.events.models import Event
 from hub.funding.models import FundingStream
+from hub.lobby.service import CYCLE_SUBJECT, PRIORITY_SUBJECT
 
 # The registry's records, which visitors see on the site. Visitors follow only their public events (other domains'
 # events, such as the lobby's or the news', concern pages behind the login); members also follow their non-public
 # ones (contact people). Events about users, tokens and subscriptions stay with administrators.
 REGISTRY_SUBJECTS = frozenset({"initiative", "organisation"})
+# Members also read the non-public events of these subjects: the registry's (contact people) and the lobby's.
+MEMBER_SUBJECTS = REGISTRY_SUBJECTS | {CYCLE_SUBJECT, PRIORITY_SUBJECT}
 
 
 def funding_streams(session: Session, *, initiative_id: int | None, funder_id: int | None, ends_after: date | None,
@@ -47,7 +50,7 @@ def visible_events(session: Session, after: int, limit: int, user: Any) -> tuple
     elif user.is_admin:
         shown = list(scanned)
     else:
-        shown = [e for e in scanned if e.public or e.subject_type in REGISTRY_SUBJECTS]
+        shown = [e for e in scanned if e.public or e.subject_type in MEMBER_SUBJECTS]
     cursor = scanned[-1].id if scanned else after
     return shown, cursor, len(scanned) == limit
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, lazyload
 
 from hub.events import Event
+from hub.events.labels import EVENT_LABELS as HISTORY_LABELS
 from hub.feeds.models import FeedLink
 from hub.feeds.service import FeedEvent
 from hub.formatting import locale_code
@@ -138,7 +139,7 @@ def event_entries(session: Session, events: Sequence[Event], base_url: str) -> l
     for event in events:
         subject = (event.subject_type, event.subject_id)
         name = names.get(subject) or _payload_name(event.payload) or f"{event.subject_type} {event.subject_id}"
-        label = EVENT_LABELS.get(event.name)  # type: ignore[call-overload]
+        label = EVENT_LABELS.get(event.name) or HISTORY_LABELS.get(event.name) or _("Registry change")  # type: ignore[call-overload]
         link = None
         if subject in names and event.subject_type in pages:
             endpoint, argument = pages[event.subject_type]
@@ -150,7 +151,7 @@ def event_entries(session: Session, events: Sequence[Event], base_url: str) -> l
             summary = _("Changed: %(fields)s", fields=", ".join(sorted(event.payload["after"])))
         entries.append(AtomEntry(
             id=absolute(base_url, "feeds.events_atom") + f"#event-{event.id}",
-            title=_("%(what)s: %(subject)s", what=str(label) if label else event.name, subject=name),
+            title=_("%(what)s: %(subject)s", what=str(label), subject=name),
             updated=event.occurred_at, link=link, summary=summary,
         ))
     return entries

@@ -22,6 +22,7 @@ import urllib3
 
 from hub.config import ROOT, ConfigError
 from hub.feeds.models import FeedProblem, PollFailed
+from hub.netguard import AddressPolicy, AddressRefused, guarded_session
 
 WEB_SCHEMES = ("http", "https")
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
@@ -38,6 +39,8 @@ class FetchSettings:
     max_redirects: int = 5
     file_root: Path = ROOT / "tests" / "fixtures" / "feeds"
     user_agent: str = "Grenshub feed reader"
+    # Non-public networks feeds may come from (intranet feeds); everything else must be a public address.
+    private_networks: AddressPolicy = AddressPolicy()
 
     def __post_init__(self) -> None:
         if self.timeout <= 0 or self.max_bytes <= 0 or self.host_delay < 0 or self.max_redirects < 0:
@@ -64,6 +67,7 @@ class FetchSettings:
             host_delay=pick("HOST_DELAY", float, defaults.host_delay),
             max_redirects=pick("MAX_REDIRECTS", int, defaults.max_redirects),
             file_root=pick("FILE_ROOT", Path, defaults.file_root),
+            private_networks=pick("PRIVATE_NETWORKS", AddressPolicy.parse, defaults.private_networks),
             # Site owners can see who polls them and where the hub lives.
             user_agent=f"{defaults.user_agent} (+{config['BASE_URL']})" if config.get("BASE_URL") else defaults.user_agent,
         )
@@ -78,6 +82,7 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     moved_to: str | None = None  # the new address after a permanent redirect
+    url: str | None = None  # where the content finally came from: relative links in it resolve against this
 
 
 class HostThrottle:
@@ -138,7 +143,7 @@ class Fetcher:
             raise PollFailed(FeedProblem.CONNECTION, f"{path}: {error.strerror}") from None
         if len(content) > self.settings.max_bytes:
             raise PollFailed(FeedProblem.TOO_LARGE, f"more than {self.settings.max_bytes} bytes")
-        return Fetched(content, last_modified=stamp)
+        return Fetched(content, last_modified=stamp, url=url)
 
     def _fetch_web(self, url: str, etag: str | None, last_modified: str | None) -> Fetched:
         headers = {"User-Agent": self.settings.user_agent, "Accept": ACCEPT}
@@ -150,12 +155,12 @@ class Fetcher:
         moved_to: str | None = None
         only_permanent = True  # a chain of permanent redirects means the feed has a new address
         seen = {url}
-        with requests.Session() as http:
+        with guarded_session(self.settings.private_networks) as http:
             for _hop in range(self.settings.max_redirects + 1):
                 response = self._get(http, url, headers)
                 with response:
                     if response.status_code not in REDIRECT_STATUSES:
-                        return self._result(response, deadline, moved_to)
+                        return self._result(response, deadline, moved_to, url)
                     location = response.headers.get("Location", "")
                 try:
                     target = urljoin(url, location)
@@ -174,16 +179,26 @@ class Fetcher:
         raise PollFailed(FeedProblem.TOO_MANY_REDIRECTS, f"more than {self.settings.max_redirects} redirects")
 
     def _get(self, http: requests.Session, url: str, headers: dict[str, str]) -> requests.Response:
+        """One request. Failures are recorded as a kind and the host name only: exception texts would show
+        managers internals (and, for refused addresses, which ports are open)."""
+        host = (urlsplit(url).hostname or "")[:200]
         self.throttle.wait(urlsplit(url).netloc.lower(), self.settings.host_delay)
         timeout = self.settings.timeout
         try:
             return http.get(url, headers=headers, timeout=(timeout, timeout), stream=True, allow_redirects=False)
+        except AddressRefused:
+            raise PollFailed(FeedProblem.PRIVATE_ADDRESS, host) from None
         except requests.Timeout:
             raise PollFailed(FeedProblem.TIMEOUT, f"no answer within {timeout:g} s") from None
-        except requests.RequestException as error:
-            raise PollFailed(FeedProblem.CONNECTION, _short(error)) from None
+        except requests.exceptions.SSLError:
+            raise PollFailed(FeedProblem.TLS, host) from None
+        except requests.ConnectionError as error:
+            unknown = _caused_by(error, urllib3.exceptions.NameResolutionError)
+            raise PollFailed(FeedProblem.UNKNOWN_HOST if unknown else FeedProblem.CONNECTION, host) from None
+        except (requests.RequestException, ValueError):
+            raise PollFailed(FeedProblem.CONNECTION, host) from None
 
-    def _result(self, response: requests.Response, deadline: float, moved_to: str | None) -> Fetched:
+    def _result(self, response: requests.Response, deadline: float, moved_to: str | None, url: str) -> Fetched:
         if response.status_code == 304:
             return Fetched(None, etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"))
         if response.status_code != 200:
@@ -194,6 +209,7 @@ class Fetcher:
             etag=response.headers.get("ETag"),
             last_modified=response.headers.get("Last-Modified"),
             moved_to=moved_to,
+            url=url,
         )
 
     def _read_body(self, response: requests.Response, deadline: float) -> bytes:
@@ -213,10 +229,17 @@ class Fetcher:
                     raise PollFailed(FeedProblem.TIMEOUT, f"body not complete within {self.settings.timeout:g} s")
         except urllib3.exceptions.ReadTimeoutError:
             raise PollFailed(FeedProblem.TIMEOUT, f"body stalled for {self.settings.timeout:g} s") from None
-        except urllib3.exceptions.HTTPError as error:
-            raise PollFailed(FeedProblem.CONNECTION, _short(error)) from None
+        except urllib3.exceptions.HTTPError:
+            raise PollFailed(FeedProblem.CONNECTION, "the connection broke off while reading") from None
         return bytes(body)
 
 
-def _short(error: Exception) -> str:
-    return f"{type(error).__name__}: {error}"[:500]
+def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+    """Whether ``kind`` is in the chain of causes (requests wraps urllib3's errors twice)."""
+    seen: BaseException | None = error
+    for _depth in range(8):
+        if seen is None or isinstance(seen, kind):
+            return seen is not None
+        first = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else None
+        seen = getattr(seen, "reason", None) or first or seen.__cause__
+    return False

@@ -19,15 +19,20 @@ class PollStatus(enum.StrEnum):
 
 
 class FeedProblem(enum.StrEnum):
-    """Why a poll did not bring entries. ``MOVED`` is a notice: the entries still came in."""
+    """Why a poll did not bring entries. ``MOVED`` and ``RECOVERED_*`` are notices: the entries still came in."""
 
     HTTP_STATUS = "http_status"
     TIMEOUT = "timeout"
     CONNECTION = "connection"
+    UNKNOWN_HOST = "unknown_host"
+    TLS = "tls"
+    PRIVATE_ADDRESS = "private_address"
     TOO_LARGE = "too_large"
     TOO_MANY_REDIRECTS = "too_many_redirects"
     BAD_REDIRECT = "bad_redirect"
     MOVED = "moved"
+    RECOVERED_XML = "recovered_xml"
+    RECOVERED_ENCODING = "recovered_encoding"
     REFUSED = "refused"
     EMPTY = "empty"
     HTML = "html"
@@ -83,7 +88,7 @@ class FeedSource(Base):
 
 
 class FeedEntry(Base):
-    """One news item, stored once per source under its dedupe ``key`` (guid, else link, else title+date)."""
+    """One news item, stored once per source under its dedupe ``key`` (guid, else link, else its content)."""
 
     __tablename__ = "feed_entries"
 

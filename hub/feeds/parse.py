@@ -1,5 +1,9 @@
 """Turning feed bytes into clean entries: feedparser parses, nh3 sanitises, and every entry gets its
-dedupe key (guid, else link, else title + date) and a fingerprint of the fields the hub stores."""
+dedupe key (guid, else link, else a hash of its content) and a fingerprint of the fields the hub stores.
+
+Relative links resolve against the address the feed came from (never against the hub). Feeds that are not
+well-formed but that feedparser's lenient parser read whole (an undefined ``&nbsp;``, a stray ``&``, a wrong
+encoding declaration) are read, with a warning for the source's managers."""
 from __future__ import annotations
 
 import hashlib
@@ -11,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
 from typing import Any
+from xml.sax import SAXParseException
 
 import feedparser
 import nh3
@@ -26,6 +31,10 @@ MAX_SUMMARY_SOURCE = 20_000
 MAX_LINK = 2000
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?![A-Za-z])")
 _HTML_START = (b"<!doctype html", b"<html")
+# Flaws after which the lenient parser still has every word: an entity XML does not define, a bare "&".
+# Structural ones (a tag never closed, a file cut off) can swallow entries or their text; those feeds are refused.
+HARMLESS_XML_FLAWS = frozenset({"undefined entity", "not well-formed (invalid token)"})
+_ITEM_START = re.compile(rb"<(?:item|entry)[\s>/]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -44,11 +53,21 @@ class EntryData:
         return f"{self.title}\n{plain_text(self.summary_html)}"
 
 
+@dataclass(frozen=True)
+class FeedRead:
+    """The entries of a feed, and the flaw it was read despite (a notice for the source), if any."""
+
+    entries: list[EntryData]
+    warning: FeedProblem | None = None
+    detail: str = ""
+
+
 def sanitise(fragment: str) -> str:
-    """Feed HTML reduced to harmless text markup: no scripts, styles, images, event handlers or odd URLs."""
+    """Feed HTML reduced to harmless text markup: no scripts, styles, images, event handlers or odd URLs.
+    Links feedparser could not make absolute are dropped: on the hub's pages they would point into the hub."""
     return nh3.clean(
         fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=LINK_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
+        link_rel="noopener noreferrer nofollow", url_relative="deny",
     )
 
 
@@ -56,35 +75,53 @@ def plain_text(fragment: str) -> str:
     return " ".join(html.unescape(nh3.clean(fragment, tags=set())).split())
 
 
-def parse_bytes(content: bytes, content_type: str | None = None) -> Any:
+def parse_bytes(content: bytes, content_type: str | None = None, base_url: str | None = None) -> Any:
     """feedparser on the bytes we fetched. Passed as a stream: given bytes, feedparser would try them as a
     file name first. Only the charset of the HTTP Content-Type is passed on, so a feed served as
-    text/plain or text/html still parses and a wrong charset is still noticed."""
-    headers = {}
+    text/plain or text/html still parses and a wrong charset is still noticed. ``base_url`` (the address
+    the feed was fetched from, after redirects) is what relative links resolve against."""
     charset = _charset(content_type)
-    if charset:
-        headers["content-type"] = f"application/xml; charset={charset}"
+    # Without a content type feedparser would call the headers it is given suspicious (a bozo feed).
+    headers = {"content-type": f"application/xml; charset={charset}" if charset else "application/xml"}
+    if base_url:
+        headers["content-location"] = base_url
     return feedparser.parse(io.BytesIO(content), response_headers=headers)
 
 
-def read_feed(content: bytes, content_type: str | None, default_language: str) -> list[EntryData]:
+def read_feed(content: bytes, content_type: str | None, default_language: str, base_url: str | None = None) -> FeedRead:
     """The feed's entries, or :class:`PollFailed` naming why these bytes are not a usable feed."""
     if not content.strip():
         raise PollFailed(FeedProblem.EMPTY, "the response had no content")
     head = content[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(_HTML_START):
         raise PollFailed(FeedProblem.HTML, f"Content-Type {content_type or 'unknown'}; the body is an HTML page")
-    parsed = parse_bytes(content, content_type)
+    parsed = parse_bytes(content, content_type, base_url)
+    warning, detail = None, ""
     if parsed.bozo:
         error = parsed.get("bozo_exception")
-        problem = FeedProblem.ENCODING if isinstance(error, (CharacterEncodingOverride, CharacterEncodingUnknown)) else FeedProblem.MALFORMED
-        raise PollFailed(problem, f"{type(error).__name__}: {error}")
+        encoding = isinstance(error, (CharacterEncodingOverride, CharacterEncodingUnknown))
+        detail = f"{type(error).__name__}: {error}"
+        if not _read_whole(parsed, error, content):
+            raise PollFailed(FeedProblem.ENCODING if encoding else FeedProblem.MALFORMED, detail)
+        warning = FeedProblem.RECOVERED_ENCODING if encoding else FeedProblem.RECOVERED_XML
     if not parsed.get("version"):
         html_type = (content_type or "").lower().startswith("text/html")
         raise PollFailed(FeedProblem.HTML if html_type else FeedProblem.NOT_A_FEED,
                          f"Content-Type {content_type or 'unknown'}; no RSS, RDF or Atom root element")
     language = language_code(parsed.feed.get("language")) or default_language
-    return [entry_data(raw, language) for raw in parsed.entries]
+    return FeedRead([entry_data(raw, language) for raw in parsed.entries], warning, detail)
+
+
+def _read_whole(parsed: Any, error: Any, content: bytes) -> bool:
+    """Whether the lenient parser got everything despite the flaw: the flaw is one that loses no text, the
+    document is a feed, and every item or entry the bytes open became an entry."""
+    if isinstance(error, CharacterEncodingOverride):
+        harmless = True  # declared UTF-8 but really windows-1252 (or the like): decoded as what it is
+    elif isinstance(error, SAXParseException):
+        harmless = error.getMessage() in HARMLESS_XML_FLAWS
+    else:
+        harmless = False
+    return harmless and bool(parsed.get("version")) and len(parsed.entries) == len(_ITEM_START.findall(content))
 
 
 def entry_data(raw: Any, feed_language: str | None) -> EntryData:
@@ -101,7 +138,9 @@ def entry_data(raw: Any, feed_language: str | None) -> EntryData:
     elif link:
         key = _digest("link", link)
     else:
-        key = _digest("title", title, stamp)
+        # Items with neither (often only a description) are told apart by what they say: the same at every poll,
+        # even where a feed stamps its items with the time it was generated.
+        key = _digest("content", title, plain_text(summary))
     return EntryData(
         key=key, fingerprint=_digest(title, summary, link or "", stamp, language or ""), title=title,
         summary_html=summary, link=link, published_at=published, language=language,

@@ -219,12 +219,14 @@ def poll_source(session: Session, source: FeedSource, *, actor_id: int | None, f
         fetched = fetcher.fetch(source.url, etag=source.etag, last_modified=source.last_modified)
         if fetched.content is None:
             return _mark_polled(source, PollStatus.NOT_MODIFIED, fetched.etag, fetched.last_modified)
-        entries = read_feed(fetched.content, fetched.content_type, source.language)
+        feed = read_feed(fetched.content, fetched.content_type, source.language, base_url=fetched.url or source.url)
     except PollFailed as failure:
         return record_failure(session, source, failure.problem, failure.detail, actor_id=actor_id)
-    new, updated, links = _store(session, source, entries, matcher)
+    new, updated, links = _store(session, source, feed.entries, matcher)
     if fetched.moved_to:
-        _note_move(session, source, fetched.moved_to)
+        _note(session, source, FeedProblem.MOVED, f"now at {fetched.moved_to}")
+    if feed.warning:
+        _note(session, source, feed.warning, feed.detail)
     outcome = _mark_polled(source, PollStatus.OK, fetched.etag, fetched.last_modified, new, updated, links)
     if new or updated:
         record_event(session, FeedEvent.ENTRIES_INGESTED, "feed_source", source.id, actor_id=actor_id,
@@ -274,12 +276,13 @@ def record_failure(session: Session, source: FeedSource, problem: FeedProblem, d
     return PollOutcome(source.id, PollStatus.FAILED, problem=problem, detail=detail)
 
 
-def _note_move(session: Session, source: FeedSource, new_url: str) -> None:
-    """A permanent redirect is recorded once (not at every poll) so a manager can update the address."""
-    detail = f"now at {new_url}"[:1000]
+def _note(session: Session, source: FeedSource, problem: FeedProblem, detail: str) -> None:
+    """A notice about a poll that still brought the entries (a permanent redirect, a flawed feed read anyway),
+    recorded once rather than at every poll, for a manager to act on."""
+    detail = detail[:1000]
     latest = session.scalar(select(FeedError).where(FeedError.source_id == source.id).order_by(FeedError.id.desc()).limit(1))
-    if latest is None or latest.problem != FeedProblem.MOVED or latest.detail != detail:
-        session.add(FeedError(source_id=source.id, occurred_at=clock.now(), problem=FeedProblem.MOVED, detail=detail))
+    if latest is None or latest.problem != problem or latest.detail != detail:
+        session.add(FeedError(source_id=source.id, occurred_at=clock.now(), problem=problem, detail=detail))
 
 
 def _prune_errors(session: Session, source: FeedSource) -> None:

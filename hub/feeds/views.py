@@ -15,7 +15,14 @@ from hub.auth.access import manager_required, member_required
 from hub.db import get_session
 from hub.errors import Conflict, ValidationFailed
 from hub.feeds import atom, jobs, service
-from hub.feeds.forms import LANGUAGE_LABELS, LINK_STATUS_LABELS, POLL_STATUS_LABELS, PROBLEM_LABELS, SourceForm
+from hub.feeds.forms import (
+    DETAIL_SHOWN,
+    LANGUAGE_LABELS,
+    LINK_STATUS_LABELS,
+    POLL_STATUS_LABELS,
+    PROBLEM_LABELS,
+    SourceForm,
+)
 from hub.feeds.models import FeedLink, FeedSource
 from hub.formatting import locale_code
 from hub.forms import show_domain_errors
@@ -26,7 +33,7 @@ bp = Blueprint("feeds", __name__)
 
 NEWS_PAGE_SIZE = 30
 LABELS = {"languages": LANGUAGE_LABELS, "poll_statuses": POLL_STATUS_LABELS, "problems": PROBLEM_LABELS,
-          "link_statuses": LINK_STATUS_LABELS}
+          "link_statuses": LINK_STATUS_LABELS, "details_shown": DETAIL_SHOWN}
 
 
 @bp.app_template_global()
@@ -106,7 +113,7 @@ def poll_source(source_id: int) -> Response:
         flash(_("Polled: %(new)d new, %(updated)d updated entries, %(links)d suggested links.",
                 new=outcome.new, updated=outcome.updated, links=outcome.links), "success")
     else:
-        flash(_("Polling failed: %(reason)s (%(detail)s).", reason=PROBLEM_LABELS[outcome.problem], detail=outcome.detail), "error")
+        flash(_("Polling failed: %(reason)s.", reason=PROBLEM_LABELS[outcome.problem]), "error")
     return redirect(url_for(".source_detail", source_id=source.id))
 
 
@@ -193,16 +200,18 @@ def _atom_response(body: bytes) -> Response:
     response = make_response(body)
     response.mimetype = atom.ATOM_MIMETYPE
     response.headers["Vary"] = "Accept-Language"
+    response.headers["Content-Language"] = locale_code()
     response.add_etag()
     return response.make_conditional(request)
 
 
 @bp.get("/feeds/events.atom")
 def events_atom() -> Response:
-    session = get_session()
-    events = atom.latest_public_events(session)
-    base = current_app.config["BASE_URL"]
+    """Public events only. The whole document, from the query to the response, is built in the chosen language."""
     with _feed_locale():
+        session = get_session()
+        events = atom.latest_public_events(session)
+        base = current_app.config["BASE_URL"]
         body = atom.atom_document(
             feed_id=atom.absolute(base, ".events_atom"),
             title=_("Grenshub: changes in the registry"),
@@ -212,16 +221,16 @@ def events_atom() -> Response:
             updated=events[0].occurred_at if events else clock.now(),
             entries=atom.event_entries(session, events, base),
         )
-    return _atom_response(body)
+        return _atom_response(body)
 
 
 @bp.get("/initiatives/<int:initiative_id>/news.atom")
 def initiative_news_atom(initiative_id: int) -> Response:
-    session = get_session()
-    initiative = get_initiative(session, initiative_id)
-    links = service.initiative_news(session, initiative.id, include_suggested=False, limit=atom.FEED_SIZE)
-    base = current_app.config["BASE_URL"]
     with _feed_locale():
+        session = get_session()
+        initiative = get_initiative(session, initiative_id)
+        links = service.initiative_news(session, initiative.id, include_suggested=False, limit=atom.FEED_SIZE)
+        base = current_app.config["BASE_URL"]
         body = atom.atom_document(
             feed_id=atom.absolute(base, ".initiative_news_atom", initiative_id=initiative.id),
             title=_("%(name)s in the news", name=initiative.name_in(locale_code())),
@@ -230,4 +239,4 @@ def initiative_news_atom(initiative_id: int) -> Response:
             updated=max((link.entry.updated_at for link in links), default=initiative.updated_at),
             entries=atom.news_entries(links, base, initiative.id),
         )
-    return _atom_response(body)
+        return _atom_response(body)

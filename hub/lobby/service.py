@@ -40,6 +40,13 @@ CYCLE_SUBJECT = "lobby_cycle"
 LANGUAGES = ("nl", "de", "en")
 
 
+def _record(session: Session, name: str, subject_type: str, subject_id: int, *, actor_id: int | None,
+            payload: dict[str, Any]) -> None:
+    """Lobby events are members-only (``public=False``): they never reach the public Atom feed, the anonymous
+    API or subscribers without an account."""
+    record_event(session, name, subject_type, subject_id, actor_id=actor_id, payload=payload, public=False)
+
+
 class LobbyEvent(enum.StrEnum):
     CYCLE_CREATED = "lobby.cycle_created"
     CYCLE_UPDATED = "lobby.cycle_updated"
@@ -164,7 +171,7 @@ def create_cycle(session: Session, data: CycleInput, *, actor_id: int | None) ->
     _apply_cycle(cycle, data)
     session.add(cycle)
     session.flush()
-    record_event(session, LobbyEvent.CYCLE_CREATED, CYCLE_SUBJECT, cycle.id, actor_id=actor_id,
+    _record(session, LobbyEvent.CYCLE_CREATED, CYCLE_SUBJECT, cycle.id, actor_id=actor_id,
                  payload={"after": cycle_snapshot(cycle)})
     return cycle
 
@@ -186,7 +193,7 @@ def _record_changes(session: Session, name: LobbyEvent, subject_type: str, subje
     """Record an update event holding only the fields that changed; no event when nothing did."""
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     if changed:
-        record_event(session, name, subject_type, subject_id, actor_id=actor_id,
+        _record(session, name, subject_type, subject_id, actor_id=actor_id,
                      payload={**(extra or {}), "before": {k: before.get(k) for k in changed}, "after": changed})
 
 
@@ -271,7 +278,7 @@ def add_priority(session: Session, cycle: LobbyCycle, data: PriorityInput, *, ac
     cycle.priorities.append(priority)
     session.flush()
     session.refresh(priority, ["owner"])
-    record_event(session, LobbyEvent.PRIORITY_ADDED, PRIORITY_SUBJECT, priority.id, actor_id=actor_id,
+    _record(session, LobbyEvent.PRIORITY_ADDED, PRIORITY_SUBJECT, priority.id, actor_id=actor_id,
                  payload={"cycle_id": cycle.id, "after": priority_snapshot(priority)})
     return priority
 
@@ -302,7 +309,7 @@ def _set_ranks(session: Session, moves: list[tuple[LobbyPriority, int]], *, acto
         priority.updated_at = clock.now()
     session.flush()
     for priority, rank in moves:
-        record_event(session, LobbyEvent.PRIORITY_MOVED, PRIORITY_SUBJECT, priority.id, actor_id=actor_id,
+        _record(session, LobbyEvent.PRIORITY_MOVED, PRIORITY_SUBJECT, priority.id, actor_id=actor_id,
                      payload={"before": {"rank": old[priority.id]}, "after": {"rank": rank}})
 
 
@@ -325,7 +332,7 @@ def remove_priority(session: Session, priority: LobbyPriority, *, actor_id: int 
     """Delete a priority with its positions, actions and evidence; the ones below it move up a rank."""
     cycle = priority.cycle
     _lock_cycle(session, cycle)
-    record_event(session, LobbyEvent.PRIORITY_REMOVED, PRIORITY_SUBJECT, priority.id, actor_id=actor_id,
+    _record(session, LobbyEvent.PRIORITY_REMOVED, PRIORITY_SUBJECT, priority.id, actor_id=actor_id,
                  payload={"cycle_id": cycle.id, "before": priority_snapshot(priority)})
     below = [p for p in cycle.priorities if p.rank > priority.rank]
     cycle.priorities.remove(priority)
@@ -370,7 +377,7 @@ def set_position(session: Session, priority: LobbyPriority, data: PositionInput,
     if after != before:
         current.updated_at = clock.now()
         session.flush()
-        record_event(session, LobbyEvent.POSITION_SET, PRIORITY_SUBJECT, priority.id, actor_id=actor_id,
+        _record(session, LobbyEvent.POSITION_SET, PRIORITY_SUBJECT, priority.id, actor_id=actor_id,
                      payload={"organisation_id": org.id, "organisation": org.name, "before": before, "after": after})
     return current
 
@@ -452,7 +459,7 @@ def add_action(session: Session, priority: LobbyPriority, data: ActionInput, *, 
     priority.actions.append(action)
     session.flush()
     session.refresh(action, ["responsible"])
-    record_event(session, LobbyEvent.ACTION_ADDED, PRIORITY_SUBJECT, priority.id, actor_id=actor_id,
+    _record(session, LobbyEvent.ACTION_ADDED, PRIORITY_SUBJECT, priority.id, actor_id=actor_id,
                  payload={"after": action_snapshot(action)})
     return action
 
@@ -471,7 +478,7 @@ def update_action(session: Session, action: LobbyAction, data: ActionInput, *, a
 
 
 def remove_action(session: Session, action: LobbyAction, *, actor_id: int | None) -> None:
-    record_event(session, LobbyEvent.ACTION_REMOVED, PRIORITY_SUBJECT, action.priority_id, actor_id=actor_id,
+    _record(session, LobbyEvent.ACTION_REMOVED, PRIORITY_SUBJECT, action.priority_id, actor_id=actor_id,
                  payload={"before": action_snapshot(action)})
     action.priority.actions.remove(action)
     session.flush()
@@ -545,13 +552,13 @@ def add_evidence(session: Session, priority: LobbyPriority, data: EvidenceInput,
     priority.evidence.append(item)
     session.flush()
     session.refresh(item, ["initiative"])
-    record_event(session, LobbyEvent.EVIDENCE_ADDED, PRIORITY_SUBJECT, priority.id, actor_id=actor_id,
+    _record(session, LobbyEvent.EVIDENCE_ADDED, PRIORITY_SUBJECT, priority.id, actor_id=actor_id,
                  payload={"after": evidence_snapshot(item)})
     return item
 
 
 def remove_evidence(session: Session, item: LobbyEvidence, *, actor_id: int | None) -> None:
-    record_event(session, LobbyEvent.EVIDENCE_REMOVED, PRIORITY_SUBJECT, item.priority_id, actor_id=actor_id,
+    _record(session, LobbyEvent.EVIDENCE_REMOVED, PRIORITY_SUBJECT, item.priority_id, actor_id=actor_id,
                  payload={"before": evidence_snapshot(item)})
     item.priority.evidence.remove(item)
     session.flush()
