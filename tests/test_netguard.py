@@ -188,3 +188,20 @@ def test_https_connections_take_the_same_path(feed_server: FeedServer, monkeypat
     with pytest.raises(PollFailed) as refused:
         fetcher().fetch(f"https://news.example.org:{port}/feeds/euregio-nieuws.rss")
     assert refused.value.problem == FeedProblem.PRIVATE_ADDRESS
+
+
+def test_webhooks_dial_the_checked_address_not_a_second_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DNS rebinding against webhooks: the name is resolved once, checked, and the socket goes to that address;
+    the Host header and TLS keep the name. (The dial is intercepted: no connection leaves the machine.)"""
+    asked = fake_dns(monkeypatch, {"hooks.example.org": ["93.184.216.34"]})
+    dialled: list[tuple[str, int]] = []
+
+    def dial(where: tuple[str, int], *args: Any) -> socket.socket:
+        dialled.append(where)
+        raise ConnectionRefusedError("intercepted")
+
+    monkeypatch.setattr("hub.alerts.channels.socket.create_connection", dial)
+    with pytest.raises(Exception, match="webhook"):
+        post_webhook("https://hooks.example.org:8443/in", "secret", b"{}", key="k", event="e", timeout=1, allow_private=False)
+    assert asked == ["hooks.example.org"]
+    assert dialled == [("93.184.216.34", 8443)]

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import http.client
 import smtplib
+import socket
 import ssl
 import threading
 import time
@@ -140,15 +141,16 @@ def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def _refuse_private(url: str, allow_private: bool) -> None:
-    """Webhooks may not reach the hub's own network (unless configured, e.g. for a local receiver):
-    the same rule as feed sources, see :mod:`hub.netguard`."""
+def _checked_address(url: str, allow_private: bool) -> str | None:
+    """The address a webhook is dialled at: the hub's own network is refused (unless configured, e.g. for a
+    local receiver), by the same rule as feed sources (:mod:`hub.netguard`). The connection goes to the checked
+    address, so a DNS answer that changes after the check (rebinding) is never used; ``None``: dial the name."""
     if allow_private:
-        return
+        return None
     parts = urlsplit(url)
     host = parts.hostname or ""
     try:
-        netguard.checked_addresses(host, parts.port or 443, netguard.AddressPolicy())
+        return netguard.checked_addresses(host, parts.port or 443, netguard.AddressPolicy())[0]
     except netguard.AddressRefused as error:
         raise DeliveryError(f"{host} resolves to a non-public address") from error
     except OSError as error:
@@ -164,7 +166,7 @@ def receiver(url: str) -> str:
 def post_webhook(url: str, secret: str, body: bytes, *, key: str, event: str, timeout: int, allow_private: bool) -> None:
     """POST the JSON body with its HMAC signature within ``timeout`` seconds in all; any answer but 2xx is a
     refusal (redirects are not followed: they could lead past the address check)."""
-    _refuse_private(url, allow_private)
+    address = _checked_address(url, allow_private)
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise DeliveryError(f"not an http(s) address: {url}")
@@ -178,6 +180,9 @@ def post_webhook(url: str, secret: str, body: bytes, *, key: str, event: str, ti
     }
     connection = (http.client.HTTPSConnection(parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context())
                   if parts.scheme == "https" else http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout))
+    if address is not None:
+        # http.client dials through this hook; TLS (SNI, certificate) and the Host header keep the name.
+        connection._create_connection = lambda where, *args: socket.create_connection((address, where[1]), *args)  # type: ignore[attr-defined]
     try:
         with Deadline(timeout) as deadline:
             try:
