@@ -1,10 +1,19 @@
-"""Small text helpers shared by domains: slugs and accent-free folding for matching."""
+"""Small text helpers shared by domains: slugs, accent-free folding for matching, and the cleaning every
+text gets on its way in (single-line names, multi-line texts without control characters)."""
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# What no stored text keeps: control characters (C0 but tab and newline, DEL, C1), lone surrogates (JSON can
+# carry them, no database can store them) and the non-characters U+FFFE/U+FFFF. XML 1.0 (Atom, XLSX, DOCX)
+# cannot carry any of these either.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# The same, for output: what an XML 1.0 document cannot carry at all.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def fold(text: str) -> str:
@@ -17,3 +26,39 @@ def fold(text: str) -> str:
 
 def slugify(text: str) -> str:
     return _NON_WORD.sub("-", fold(text)).strip("-")[:100] or "item"
+
+
+def single_line(text: str) -> str:
+    """A name or title as one line: every run of white space (line breaks from a spreadsheet cell's Alt+Enter,
+    tabs, vertical tabs, non-breaking spaces) becomes one space, control characters go, the ends are trimmed."""
+    return " ".join(_CONTROL.sub("", " ".join(text.split())).split())
+
+
+def multi_line(text: str) -> str:
+    """A description or note: Windows and old Mac line ends become newlines, control characters go (tabs and
+    newlines stay), and the ends are trimmed."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0b", "\n")).strip()
+
+
+def xml_safe(text: str) -> str:
+    """``text`` without the characters an XML 1.0 document (Atom, iCal's neighbours, XLSX, DOCX) cannot hold:
+    writers apply it to whatever is stored, so an old row never makes an ill-formed file."""
+    return _NOT_XML.sub("", text)
+
+
+def clean_fields(data: Any, *, single: Iterable[str] = (), multi: Iterable[str] = (), lists: Iterable[str] = ()) -> None:
+    """Clean an input dataclass in place (its ``__post_init__`` calls this), so forms, the API and imports
+    give every service the same text: ``single`` fields one line, ``multi`` fields without control
+    characters, ``lists`` of single-line items without the empty ones. None and non-text values stay."""
+    for name in single:
+        value = getattr(data, name)
+        if isinstance(value, str):
+            setattr(data, name, single_line(value))
+    for name in multi:
+        value = getattr(data, name)
+        if isinstance(value, str):
+            setattr(data, name, multi_line(value))
+    for name in lists:
+        value = getattr(data, name)
+        if isinstance(value, list):
+            setattr(data, name, [line for line in (single_line(v) if isinstance(v, str) else v for v in value) if line])

@@ -2,23 +2,45 @@
 control characters, formula cells and lookalike names, on every way in and in every output."""
 from __future__ import annotations
 
+import io
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
-from sqlalchemy import select
+from docx import Document
+from icalendar import Calendar
+from openpyxl import load_workbook
+from flask import Flask
+from flask_babel import force_locale
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from hub.alerts import service as alerts
+from hub.api.models import ApiToken
+from hub.api.service import create_token
+from hub.errors import ValidationFailed
 from hub.feeds import service as feeds
 from hub.feeds.fetch import Fetched
 from hub.feeds.matching import Matcher, build_matcher
 from hub.feeds.models import FeedLink
+from hub.funding.models import FundingStream
+from hub.funding.service import FundingInput, add_stream
+from hub.initiatives.models import Initiative
+from hub.initiatives.service import InitiativeInput, create_initiative
+from hub.lobby import service as lobby
 from hub.overlap.service import _trigrams
 from hub.search import service as search
 from hub.search.query import SearchQuery
 from hub.search.text import key_terms, terms, words
+from hub.stakeholders.models import Organisation
+from hub.stakeholders.service import OrganisationInput, PersonInput, add_person, create_organisation
+from hub.text import multi_line, single_line
+from hub.transfer.service import run_import
 from tests import factories
 from tests.conftest import HubClient, Users
 
@@ -105,3 +127,209 @@ def test_a_long_word_in_a_news_entry_is_stored_matched_and_searchable(db: Sessio
     assert outcome.new == 1
     assert db.scalar(select(FeedLink.initiative_id)) == techland.id
     assert results.total == 1
+
+
+# --- 2. names and titles are single-line -------------------------------------------------------
+
+BROKEN_NAME = " Grens\r\nInfo\tPunt\u2028 Twente \x0b"
+ONE_LINE = "Grens Info Punt Twente"
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    (BROKEN_NAME, ONE_LINE), ("A\u00a0\u00a0B", "A B"), ("A\x00B\x1f", "AB"), ("\n\t ", ""), ("Münster", "Münster"),
+])
+def test_single_line_collapses_breaks_and_drops_controls(raw: str, clean: str) -> None:
+    assert single_line(raw) == clean
+
+
+def test_multi_line_keeps_lines_and_tabs_and_drops_controls() -> None:
+    assert multi_line(" Eerste\r\nTweede\rDerde\x0bVierde\x00\tvijf\x1b ") == "Eerste\nTweede\nDerde\nVierde\tvijf"
+
+
+def test_names_are_one_line_through_the_form(client: HubClient, db: Session, users: Users) -> None:
+    client.login(users.manager.email)
+    response = client.submit("/initiatives/new", {"kind": "partnership", "status": "active", "name_nl": BROKEN_NAME,
+                                                  "aliases": "GIP\r\nGrens\tInfo \u00a0Punt", "description": "Een\r\ntwee"})
+    assert response.status_code == 302
+    initiative = db.scalar(select(Initiative))
+    assert (initiative.name_nl, initiative.aliases, initiative.description) == (ONE_LINE, "GIP\nGrens Info Punt", "Een\ntwee")
+
+
+def test_names_are_one_line_through_the_api(app: Flask, db: Session, users: Users) -> None:
+    api = app.test_client()
+    secret = create_token(db, users.manager, name="system\nA", scope="write", actor_id=users.manager.id).secret
+    db.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    response = api.post("/api/v1/initiatives", json={"kind": "partnership", "name_nl": BROKEN_NAME}, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["name_nl"] == ONE_LINE
+    response = api.post("/api/v1/organisations", json={"name": "Saxion\nHogeschool", "country": "NL", "type": "education"},
+                        headers=headers)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["name"] == "Saxion Hogeschool"
+    assert db.scalar(select(ApiToken.name)) == "system A"
+
+
+def test_names_are_one_line_through_the_import(db: Session) -> None:
+    data = ('kind,name_nl,lead,description\r\npartnership,"Grens\nInfo\r\nPunt",'
+            '"Gemeente\tEnschede (NL)","Regel een\nRegel twee"\r\n').encode()
+    plan = run_import(db, data, filename="alt-enter.csv", fmt=None, dry_run=False, actor_id=None)
+    db.commit()
+    assert not plan.errors, plan.errors
+    initiative = db.scalar(select(Initiative))
+    assert (initiative.name_nl, initiative.description) == ("Grens Info Punt", "Regel een\nRegel twee")
+    assert db.scalar(select(Organisation.name)) == "Gemeente Enschede"
+
+
+def test_every_single_line_field_is_cleaned_by_its_service(db: Session, users: Users) -> None:
+    org = create_organisation(db, OrganisationInput(name="Saxion\r\nHogeschool", country="NL", type="education",
+                                                    description="Een\r\ntwee\x00"), actor_id=None)
+    person = add_person(db, org, PersonInput(name="Anna\nde Vries", title="Project\tleider"), actor_id=None)
+    source = feeds.create_source(db, feeds.SourceInput(name="Euregio\nnieuws", url=" https://news.example/rss\n",
+                                                       language="nl"), actor_id=users.manager.id)
+    cycle = lobby.create_cycle(db, lobby.CycleInput(year=2026, title_nl="Lobby\nagenda", summary_nl="a\r\nb"), actor_id=None)
+    priority = lobby.add_priority(db, cycle, lobby.PriorityInput(owner_id=org.id, target_level="rijk",
+                                                                  title_nl="Grens\neffecten\tmeten", advice_codes=["2e"]), actor_id=None)
+    action = lobby.add_action(db, priority, lobby.ActionInput(kind="letter", title="Brief\r\naan\x0bKamer", due_on=date(2026, 3, 1),
+                                                               responsible_id=org.id), actor_id=None)
+    assert (org.name, org.description, person.name, person.title) == ("Saxion Hogeschool", "Een\ntwee", "Anna de Vries",
+                                                                      "Project leider")
+    assert (source.name, source.url) == ("Euregio nieuws", "https://news.example/rss")
+    assert (cycle.title_nl, cycle.summary_nl, priority.title_nl, action.title) == (
+        "Lobby agenda", "a\nb", "Grens effecten meten", "Brief aan Kamer")
+
+
+# --- every page and every file the hub writes --------------------------------------------------
+
+PAGES = [
+    "/", "/initiatives", "/initiatives/{initiative}", "/initiatives/{initiative}/edit", "/initiatives/{initiative}/news.atom",
+    "/stakeholders", "/stakeholders/{organisation}", "/coverage", "/coverage/export.csv", "/overlap", "/search?q=grens",
+    "/feeds/events.atom", "/feeds/news", "/feeds/sources", "/alerts/", "/alerts/cliffs", "/alerts/feeds/{feed}.atom",
+    "/alerts/feeds/{feed}.ics", "/alerts/calendar/{calendar}.ics", "/lobby", "/lobby/cycles/{cycle}",
+    "/lobby/cycles/{cycle}/brief", "/lobby/cycles/{cycle}/brief.docx", "/lobby/cycles/{cycle}/brief.md",
+    "/lobby/priorities/{priority}", "/lobby/priorities/{priority}/brief.docx", "/transfer/initiatives.xlsx",
+    "/transfer/initiatives.csv", "/transfer/organisations.xlsx", "/transfer/organisations.csv", "/funding/{stream}/edit",
+    "/api/v1/initiatives", "/api/v1/initiatives/{initiative}", "/api/v1/funding", "/api/v1/events",
+    "/api/v1/lobby/priorities", "/api/v1/organisations",
+]
+
+
+def registry_with_everything(db: Session, users: Users) -> dict[str, Any]:
+    """One of each thing the pages show: an initiative with funding, a lobby cycle with a priority, and an
+    alert subscription for the feed and calendar links."""
+    initiative = factories.initiative(db, "GrensInfoPunt Twente", description="Loket", start_date=date(2020, 1, 1))
+    stream = factories.stream(db, initiative)
+    cycle = lobby.create_cycle(db, lobby.CycleInput(year=2026, title_nl="Lobbyagenda"), actor_id=None)
+    priority = lobby.add_priority(db, cycle, lobby.PriorityInput(owner_id=stream.funder_id, target_level="rijk",
+                                                                  title_nl="Grenseffecten", advice_codes=["2e"]), actor_id=None)
+    lobby.add_action(db, priority, lobby.ActionInput(kind="letter", title="Brief", due_on=date(2026, 3, 1),
+                                                     responsible_id=stream.funder_id), actor_id=None)
+    subscription = alerts.subscribe_user(db, users.admin, alerts.SubscriptionInput(scope_kind="all"), actor_id=None)
+    db.commit()
+    return {"initiative": initiative.id, "organisation": stream.funder_id, "stream": stream.id, "cycle": cycle.id,
+            "priority": priority.id, "feed": alerts.sign(alerts.LinkPurpose.FEED, subscription.id),
+            "calendar": alerts.sign(alerts.LinkPurpose.CALENDAR, users.admin.id)}
+
+
+def read_every_output(client: HubClient, users: Users, ids: dict[str, Any]) -> dict[str, bytes]:
+    """Every page answers without a server error, and every Atom feed, calendar, workbook and Word file parses."""
+    client.login(users.admin.email)
+    bodies = {}
+    for page in PAGES:
+        url = page.format(**ids)
+        response = client.get(url)
+        assert response.status_code < 500, url
+        body = response.get_data()
+        if url.endswith(".atom"):
+            ElementTree.fromstring(body)
+        elif url.endswith(".ics"):
+            Calendar.from_ical(body)
+        elif url.endswith(".xlsx"):
+            load_workbook(io.BytesIO(body))
+        elif url.endswith(".docx"):
+            Document(io.BytesIO(body))
+        bodies[url] = body
+    return bodies
+
+
+# --- 4. far dates and odd numbers --------------------------------------------------------------
+
+
+def test_pages_survive_far_dates_and_odd_numbers_already_stored(client: HubClient, db: Session, users: Users) -> None:
+    ids = registry_with_everything(db, users)
+    db.execute(update(FundingStream).values(end_date=date(9999, 12, 31), start_date=date(1, 1, 1), amount=Decimal("NaN"),
+                                            cofinancing_share=Decimal("NaN")))
+    db.execute(update(Initiative).values(start_date=date(1, 1, 1), end_date=date(9999, 12, 31)))
+    db.commit()
+    read_every_output(client, users, ids)
+
+
+@pytest.mark.parametrize("change", [{"end_date": "9999-12-31"}, {"start_date": "1900-01-01"}, {"amount": "NaN"},
+                                    {"amount": "inf"}, {"cofinancing_share": "-Infinity"}, {"cofinancing_share": "nan"}])
+def test_the_funding_form_refuses_far_dates_and_odd_numbers(client: HubClient, db: Session, users: Users,
+                                                            change: dict[str, str]) -> None:
+    initiative = factories.initiative(db, "GrensInfoPunt Twente")
+    funder = factories.organisation(db, "Regio Deal Twente")
+    db.commit()
+    client.login(users.manager.email)
+    response = client.submit(f"/initiatives/{initiative.id}/funding/new", {
+        "funder_id": funder.id, "kind": "temporary", "start_date": "2024-01-01", "currency": "EUR", **change})
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    field = next(iter(change))
+    assert {"end_date": "Funding end must lie between 1950 and 2100.", "start_date": "Funding start must lie between 1950 and 2100.",
+            "amount": "Amount must be a number.", "cofinancing_share": "Co-financing share must be a number."}[field] in page
+    assert db.scalar(select(FundingStream.id)) is None
+    assert client.get(f"/initiatives/{initiative.id}").status_code == 200
+
+
+def test_the_api_refuses_far_dates(app: Flask, db: Session, users: Users) -> None:
+    initiative = factories.initiative(db, "GrensInfoPunt Twente")
+    funder = factories.organisation(db, "Regio Deal Twente")
+    secret = create_token(db, users.manager, name="system", scope="write", actor_id=users.manager.id).secret
+    db.commit()
+    headers = {"Authorization": f"Bearer {secret}"}
+    response = app.test_client().post(f"/api/v1/initiatives/{initiative.id}/funding", headers=headers, json={
+        "funder_id": funder.id, "kind": "temporary", "start_date": "2024-01-01", "end_date": "9999-12-31"})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["field"] == "end_date"
+    assert response.get_json()["error"]["message"] == "Funding end must lie between 1950 and 2100."
+    response = app.test_client().patch(f"/api/v1/initiatives/{initiative.id}", headers=headers, json={"start_date": "0001-01-01"})
+    assert response.status_code == 422 and response.get_json()["error"]["field"] == "start_date"
+    assert db.scalar(select(FundingStream.id)) is None
+
+
+def test_the_import_refuses_far_dates_and_odd_numbers(db: Session) -> None:
+    header = "kind,name_nl,funder,funding_kind,amount,funding_start,funding_end\r\n"
+    rows = ('partnership,Een,Regio Deal Twente (NL),temporary,NaN,2024-01-01,2026-12-31\r\n'
+            'partnership,Twee,Regio Deal Twente (NL),temporary,1000,2024-01-01,31-12-9999\r\n'
+            'partnership,Drie,Regio Deal Twente (NL),temporary,inf,2024-01-01,2026-12-31\r\n')
+    plan = run_import(db, (header + rows).encode(), filename="ver.csv", fmt=None, dry_run=False, actor_id=None)
+    db.commit()
+    assert [(e.line, e.column) for e in plan.errors] == [(2, "amount"), (3, "funding_end"), (4, "amount")], plan.errors
+    assert db.scalar(select(Initiative.id)) is None
+
+
+@pytest.mark.parametrize("day", [date(1949, 12, 31), date(2101, 1, 1)])
+def test_dates_outside_1950_to_2100_are_refused_by_every_service(db: Session, day: date) -> None:
+    with pytest.raises(ValidationFailed) as refused:
+        create_initiative(db, InitiativeInput(kind="partnership", name_nl="Een", start_date=day), actor_id=None)
+    assert refused.value.errors == {"start_date": ["Start date must lie between 1950 and 2100."]}
+    initiative = factories.initiative(db, "Twee")
+    org = factories.organisation(db, "Regio Deal Twente")
+    for locale, message in [("en", "Funding end must lie between 1950 and 2100."),
+                            ("nl", "Einde financiering moet tussen 1950 en 2100 liggen."),
+                            ("de", "Finanzierungsende muss zwischen 1950 und 2100 liegen.")]:
+        with force_locale(locale), pytest.raises(ValidationFailed) as refused:
+            add_stream(db, initiative, FundingInput(funder_id=org.id, kind="temporary", start_date=date(2024, 1, 1),
+                                                    end_date=day), actor_id=None)
+        assert refused.value.errors["end_date"][0] == message
+    cycle = lobby.create_cycle(db, lobby.CycleInput(year=2026, title_nl="Lobbyagenda"), actor_id=None)
+    priority = lobby.add_priority(db, cycle, lobby.PriorityInput(owner_id=org.id, target_level="rijk", title_nl="Grens",
+                                                                  advice_codes=["2e"]), actor_id=None)
+    with pytest.raises(ValidationFailed, match="between 1950 and 2100"):
+        lobby.add_action(db, priority, lobby.ActionInput(kind="letter", title="Brief", due_on=day, responsible_id=org.id),
+                         actor_id=None)
+    with pytest.raises(ValidationFailed, match="between 1950 and 2100"):
+        lobby.add_evidence(db, priority, lobby.EvidenceInput(kind="figure", text="Pendelaars", value="7900", source="CBS",
+                                                             source_date=day), actor_id=None)

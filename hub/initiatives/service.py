@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -25,7 +26,8 @@ from hub.initiatives.models import (
     InitiativeRegion,
     InitiativeStatus,
 )
-from hub.text import slugify
+from hub.limits import check_day
+from hub.text import clean_fields, slugify
 
 
 class InitiativeEvent(enum.StrEnum):
@@ -54,6 +56,10 @@ class InitiativeInput:
     advice_codes: list[str] = field(default_factory=list)
     parent_id: int | None = None
     source: str = ""
+
+    def __post_init__(self) -> None:
+        clean_fields(self, single=("name_nl", "name_de", "name_en", "acronym", "website", "source"), multi=("description",),
+                     lists=("aliases",))
 
 
 # The columns an InitiativeInput sets (besides regions and advice codes).
@@ -125,6 +131,8 @@ def _validate(session: Session, data: InitiativeInput, current: Initiative | Non
             clash = owner is not None and (current is None or owner != current.id)
         if clash:
             errors.add("name_nl", _("An initiative named “%(name)s” already exists.", name=primary))
+    check_day(errors, "start_date", _l("Start date"), data.start_date)
+    check_day(errors, "end_date", _l("End date"), data.end_date)
     if data.start_date and data.end_date and data.end_date < data.start_date:
         errors.add("end_date", _("The end date lies before the start date."))
     unknown_regions = [code for code in data.regions if not regions.is_known(code)]

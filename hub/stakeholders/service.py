@@ -24,6 +24,7 @@ from hub.stakeholders.models import (
     OrganisationType,
     Person,
 )
+from hub.text import clean_fields
 
 
 class StakeholderEvent(enum.StrEnum):
@@ -43,6 +44,9 @@ class OrganisationInput:
     website: str | None = None
     description: str = ""
 
+    def __post_init__(self) -> None:
+        clean_fields(self, single=("name", "country", "website"), multi=("description",))
+
 
 @dataclass
 class PersonInput:
@@ -50,6 +54,9 @@ class PersonInput:
     title: str = ""
     email: str | None = None
     phone: str | None = None
+
+    def __post_init__(self) -> None:
+        clean_fields(self, single=("name", "title", "email", "phone"))
 
 
 def snapshot(org: Organisation) -> dict[str, Any]:
