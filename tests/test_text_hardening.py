@@ -43,6 +43,7 @@ from hub.text import multi_line, single_line
 from hub.transfer.service import run_import
 from tests import factories
 from tests.conftest import HubClient, Users
+from tests.test_api import per_request_state  # noqa: F401  (autouse: one language and user per request)
 
 LONG_WORD = "a" * 50_000
 # Long runs of several shapes: one letter, camel case, capitals before a small letter, joined by dots.
@@ -288,12 +289,12 @@ def test_the_api_refuses_far_dates(app: Flask, db: Session, users: Users) -> Non
     funder = factories.organisation(db, "Regio Deal Twente")
     secret = create_token(db, users.manager, name="system", scope="write", actor_id=users.manager.id).secret
     db.commit()
-    headers = {"Authorization": f"Bearer {secret}"}
+    headers = {"Authorization": f"Bearer {secret}", "Accept-Language": "de"}
     response = app.test_client().post(f"/api/v1/initiatives/{initiative.id}/funding", headers=headers, json={
         "funder_id": funder.id, "kind": "temporary", "start_date": "2024-01-01", "end_date": "9999-12-31"})
     assert response.status_code == 422
     assert response.get_json()["error"]["field"] == "end_date"
-    assert response.get_json()["error"]["message"] == "Funding end must lie between 1950 and 2100."
+    assert response.get_json()["error"]["message"] == "Finanzierungsende muss zwischen 1950 und 2100 liegen."
     response = app.test_client().patch(f"/api/v1/initiatives/{initiative.id}", headers=headers, json={"start_date": "0001-01-01"})
     assert response.status_code == 422 and response.get_json()["error"]["field"] == "start_date"
     assert db.scalar(select(FundingStream.id)) is None
