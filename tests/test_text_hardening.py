@@ -17,7 +17,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from flask import Flask
 from flask_babel import force_locale
-from sqlalchemy import select, update
+from sqlalchemy import String, select, update
 from sqlalchemy.orm import Session
 
 from hub.alerts import service as alerts
@@ -27,12 +27,14 @@ from hub.errors import ValidationFailed
 from hub.feeds import service as feeds
 from hub.feeds.fetch import Fetched
 from hub.feeds.matching import Matcher, build_matcher
-from hub.feeds.models import FeedLink
+from hub.events import record_event
+from hub.feeds.models import FeedEntry, FeedLink
 from hub.funding.models import FundingStream
 from hub.funding.service import FundingInput, add_stream
 from hub.initiatives.models import Initiative
 from hub.initiatives.service import InitiativeInput, create_initiative
 from hub.lobby import service as lobby
+from hub.lobby.models import LobbyAction, LobbyCycle, LobbyPriority
 from hub.overlap.service import _trigrams
 from hub.search import service as search
 from hub.search.query import SearchQuery
@@ -226,6 +228,12 @@ def registry_with_everything(db: Session, users: Users) -> dict[str, Any]:
     lobby.add_action(db, priority, lobby.ActionInput(kind="letter", title="Brief", due_on=date(2026, 3, 1),
                                                      responsible_id=stream.funder_id), actor_id=None)
     subscription = alerts.subscribe_user(db, users.admin, alerts.SubscriptionInput(scope_kind="all"), actor_id=None)
+    source = feeds.create_source(db, feeds.SourceInput(name="Nieuws", url="https://news.example/rss", language="nl"),
+                                 actor_id=users.manager.id)
+    db.commit()
+    feed = OneFeed(rss("<item><guid>1</guid><title>GrensInfoPunt Twente blijft</title><description>Ja</description></item>"))
+    feeds.poll_source(db, source, actor_id=None, fetcher=feed, matcher=build_matcher(db))  # type: ignore[arg-type]
+    feeds.confirm_link(db, db.scalars(select(FeedLink)).one(), actor_id=users.manager.id)
     db.commit()
     return {"initiative": initiative.id, "organisation": stream.funder_id, "stream": stream.id, "cycle": cycle.id,
             "priority": priority.id, "feed": alerts.sign(alerts.LinkPurpose.FEED, subscription.id),
@@ -334,3 +342,38 @@ def test_dates_outside_1950_to_2100_are_refused_by_every_service(db: Session, da
     with pytest.raises(ValidationFailed, match="between 1950 and 2100"):
         lobby.add_evidence(db, priority, lobby.EvidenceInput(kind="figure", text="Pendelaars", value="7900", source="CBS",
                                                              source_date=day), actor_id=None)
+
+
+# --- 5. control characters ---------------------------------------------------------------------
+
+CONTROLS = "\x01\x08\x0b\x0c\x1b\x1f\ufffe"
+
+
+def test_feed_entries_lose_control_characters_also_written_as_references(db: Session, users: Users) -> None:
+    source = feeds.create_source(db, feeds.SourceInput(name="Nieuws", url="https://news.example/rss", language="nl"),
+                                 actor_id=users.manager.id)
+    feed = OneFeed(rss("<item><guid>1</guid><title>TECH&amp;#8;LAND&amp;#x1F; groeit&amp;#11;</title>"
+                       "<description>&lt;p&gt;Een&amp;#0;twee&amp;#x0C;&lt;/p&gt;</description></item>"))
+    outcome = feeds.poll_source(db, source, actor_id=None, fetcher=feed, matcher=build_matcher(db))  # type: ignore[arg-type]
+    assert outcome.new == 1, outcome
+    entry = db.scalars(select(FeedEntry)).one()
+    assert (entry.title, entry.summary_html) == ("TECHLAND groeit", "<p>Een\ufffdtwee</p>")  # &#0; is U+FFFD in HTML
+
+
+def test_every_output_stays_well_formed_whatever_is_stored(client: HubClient, db: Session, users: Users) -> None:
+    ids = registry_with_everything(db, users)
+    bad = f"Grens{CONTROLS}Info" + ("\x00" if db.get_bind().dialect.name == "sqlite" else "")  # PostgreSQL refuses NUL
+    db.execute(update(Initiative).values(name_nl=bad, description=bad, aliases=bad))
+    db.execute(update(Organisation).values(name=bad + Organisation.id.cast(String), description=bad))
+    db.execute(update(FundingStream).values(note=bad))
+    db.execute(update(FeedEntry).values(title=bad, summary_html=f"<p>{bad}</p>"))
+    db.execute(update(LobbyCycle).values(title_nl=bad, summary_nl=bad))
+    db.execute(update(LobbyPriority).values(title_nl=bad, summary_nl=bad))
+    db.execute(update(LobbyAction).values(title=bad, outcome=bad))
+    record_event(db, "initiative.updated", "initiative", ids["initiative"], actor_id=None,
+                 payload={"before": {"name_nl": "Oud"}, "after": {"name_nl": bad}})
+    db.commit()
+    bodies = read_every_output(client, users, ids)
+    workbook = load_workbook(io.BytesIO(bodies["/transfer/initiatives.xlsx"]))
+    assert "GrensInfo" in [cell.value for row in workbook.active.iter_rows() for cell in row]
+    assert b"GrensInfo" in bodies["/feeds/events.atom"] and b"GrensInfo" in bodies[f"/initiatives/{ids['initiative']}/news.atom"]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from hub.initiatives.models import Initiative
 from hub.stakeholders.models import InitiativeRole, InitiativeRoleKind, Organisation
 from hub.transfer.models import InitiativeExternalId
+from hub.text import xml_safe
 from hub.transfer.reading import FORMULA_STARTS
 from hub.transfer.shapes import TemplateShape
 
@@ -139,7 +140,9 @@ def organisations_json(organisations: Sequence[Organisation]) -> bytes:
 
 
 def _safe(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula; the importer strips the apostrophe again."""
+    """Keep spreadsheet programs from running a cell as a formula (the importer strips the apostrophe again),
+    and leave out the control characters a workbook (XML) cannot hold."""
+    value = xml_safe(value)
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
