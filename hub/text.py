@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
+
+from confusable_homoglyphs.confusables import confusables_data
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # What no stored text keeps: control characters (C0 but tab and newline, DEL, C1), lone surrogates (JSON can
@@ -62,3 +65,21 @@ def clean_fields(data: Any, *, single: Iterable[str] = (), multi: Iterable[str] 
         value = getattr(data, name)
         if isinstance(value, list):
             setattr(data, name, [line for line in (single_line(v) if isinstance(v, str) else v for v in value) if line])
+
+
+@lru_cache(maxsize=4096)
+def _latin(char: str) -> str:
+    """The ASCII letter or digit a character is confusable with (Cyrillic "а" is "a"), else the character."""
+    for glyph in confusables_data.get(char, ()):
+        if len(glyph["c"]) == 1 and glyph["c"].isascii() and glyph["c"].isalnum():
+            return str(glyph["c"])
+    return char
+
+
+def name_key(name: str) -> str:
+    """What two names must differ in to be two names: compatibility forms (NFKC: "ﬁ" is "fi"), invisible
+    characters (zero-width space, soft hyphen, direction marks: Unicode's format characters), lookalike
+    letters of other scripts (Unicode's confusables table), case and white space do not count."""
+    text = unicodedata.normalize("NFKC", single_line(name))
+    visible = "".join(c if c.isascii() else _latin(c) for c in text if unicodedata.category(c) != "Cf")
+    return " ".join(visible.casefold().split())

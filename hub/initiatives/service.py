@@ -27,7 +27,7 @@ from hub.initiatives.models import (
     InitiativeStatus,
 )
 from hub.limits import check_day
-from hub.text import clean_fields, slugify
+from hub.text import clean_fields, name_key, slugify
 
 
 class InitiativeEvent(enum.StrEnum):
@@ -107,7 +107,7 @@ def validate_initiative(session: Session, data: InitiativeInput, current: Initia
                         names: Mapping[str, int] | None = None) -> FieldErrors:
     """The errors ``data`` has (empty when valid), without writing: imports check every row before writing any.
 
-    ``names`` maps lower-cased names in use to their initiative's id; given, it replaces the per-call name query.
+    ``names`` maps the ``name_key`` of names in use to their initiative's id; given, it replaces the per-call name query.
     """
     return _validate(session, data, current, names=names)
 
@@ -124,10 +124,10 @@ def _validate(session: Session, data: InitiativeInput, current: Initiative | Non
         errors.add("name_nl", _("Give the initiative a name in at least one language."))
     else:
         if names is None:
-            found = session.scalar(select(Initiative).where(Initiative.name_key == primary.casefold()))
+            found = session.scalar(select(Initiative).where(Initiative.name_key == name_key(primary)))
             clash = found is not None and found is not current
         else:
-            owner = names.get(primary.casefold())
+            owner = names.get(name_key(primary))
             clash = owner is not None and (current is None or owner != current.id)
         if clash:
             errors.add("name_nl", _("An initiative named “%(name)s” already exists.", name=primary))
@@ -167,7 +167,7 @@ def _values(data: InitiativeInput) -> dict[str, Any]:
     return {
         "kind": InitiativeKind(data.kind),
         **names,
-        "name_key": (names["name_nl"] or names["name_de"] or names["name_en"] or "").casefold(),
+        "name_key": name_key(names["name_nl"] or names["name_de"] or names["name_en"] or ""),
         "acronym": _clean(data.acronym),
         "aliases": "\n".join(a.strip() for a in data.aliases if a.strip()),
         "description": data.description.strip(),

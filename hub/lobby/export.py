@@ -1,6 +1,7 @@
 """The brief's blocks as a Word document (python-docx, for administrators to edit) and as Markdown."""
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from io import BytesIO
 
@@ -58,20 +59,27 @@ def _docx_table(document: WordDocument, block: Table) -> None:
     document.add_paragraph()
 
 
+def _md(text: str) -> str:
+    """One line of Markdown text: Markdown passes HTML through, so ``<``, ``>`` and ``&`` are written as
+    character references and stored text can never become markup (a script, a hidden link) where the brief
+    is rendered."""
+    return html.escape(" ".join(text.split()), quote=False)
+
+
 def _md_cell(text: str) -> str:
-    return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|") or " "
+    return _md(text).replace("\\", "\\\\").replace("|", "\\|") or " "
 
 
 def to_markdown(blocks: Sequence[Block]) -> str:
     lines: list[str] = []
     for block in blocks:
         if isinstance(block, Heading):
-            lines += ["#" * (block.level + 1) + " " + " ".join(block.text.split()), ""]
+            lines += ["#" * (block.level + 1) + " " + _md(block.text), ""]
         elif isinstance(block, Paragraph):
-            text = " ".join(block.text.split())
+            text = _md(block.text)
             lines += [{"quote": f"> {text}", "lead": f"*{text}*", "note": f"*{text}*"}.get(block.style, text), ""]
         elif isinstance(block, Bullets):
-            lines += [f"- {' '.join(item.split())}" for item in block.items] + [""]
+            lines += [f"- {_md(item)}" for item in block.items] + [""]
         elif isinstance(block, Table):
             lines.append("| " + " | ".join(_md_cell(h) for h in block.header) + " |")
             lines.append("|" + "|".join(" --- " for _h in block.header) + "|")
