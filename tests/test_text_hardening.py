@@ -2,7 +2,10 @@
 control characters, formula cells and lookalike names, on every way in and in every output."""
 from __future__ import annotations
 
+import csv
 import io
+import random
+import re
 import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +20,7 @@ from icalendar import Calendar
 from openpyxl import load_workbook
 from flask import Flask
 from flask_babel import force_locale
-from sqlalchemy import String, select, update
+from sqlalchemy import String, func, select, update
 from sqlalchemy.orm import Session
 
 from hub.alerts import service as alerts
@@ -27,20 +30,20 @@ from hub.errors import ValidationFailed
 from hub.feeds import service as feeds
 from hub.feeds.fetch import Fetched
 from hub.feeds.matching import Matcher, build_matcher
-from hub.events import record_event
-from hub.feeds.models import FeedEntry, FeedLink
+from hub.events import Event, record_event
+from hub.feeds.models import FeedEntry, FeedLink, FeedSource
 from hub.funding.models import FundingStream
 from hub.funding.service import FundingInput, add_stream
 from hub.initiatives.models import Initiative
 from hub.initiatives.service import InitiativeInput, create_initiative
 from hub.lobby import service as lobby
-from hub.lobby.models import LobbyAction, LobbyCycle, LobbyPriority
+from hub.lobby.models import LobbyAction, LobbyCycle, LobbyEvidence, LobbyPriority
 from hub.overlap.service import _trigrams
 from hub.search import service as search
 from hub.search.query import SearchQuery
 from hub.search.text import key_terms, terms, words
-from hub.stakeholders.models import Organisation
-from hub.stakeholders.service import OrganisationInput, PersonInput, add_person, create_organisation
+from hub.stakeholders.models import Organisation, Person
+from hub.stakeholders.service import OrganisationInput, PersonInput, add_person, create_organisation, find_organisation
 from hub.text import multi_line, single_line
 from hub.transfer.service import run_import
 from tests import factories
@@ -377,3 +380,160 @@ def test_every_output_stays_well_formed_whatever_is_stored(client: HubClient, db
     workbook = load_workbook(io.BytesIO(bodies["/transfer/initiatives.xlsx"]))
     assert "GrensInfo" in [cell.value for row in workbook.active.iter_rows() for cell in row]
     assert b"GrensInfo" in bodies["/feeds/events.atom"] and b"GrensInfo" in bodies[f"/initiatives/{ids['initiative']}/news.atom"]
+
+
+# --- 10. formulas, raw HTML and lookalike names -------------------------------------------------
+
+
+def test_csv_and_xlsx_cells_never_start_a_formula_even_after_a_semicolon(client: HubClient, db: Session, users: Users) -> None:
+    names = ["=1+1", "Saxion;=HYPERLINK(\"http://x\")", "Twente, @SUM(A1)", "Enschede;\t-2+3", "+31 Gronau", "Rijn-Waal"]
+    for name in names:
+        factories.initiative(db, name)
+    db.commit()
+    client.login(users.admin.email)
+    rows = list(csv.reader(io.StringIO(client.get("/transfer/initiatives.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    column = rows[0].index("name_nl")
+    exported = sorted(row[column] for row in rows[1:])
+    assert exported == sorted(["'=1+1", "Saxion;'=HYPERLINK(\"http://x\")", "Twente, '@SUM(A1)", "Enschede; '-2+3",
+                               "'+31 Gronau", "Rijn-Waal"])
+    for cell in (part.strip() for value in exported for part in re.split("[,;\t]", value)):
+        assert not cell.startswith(("=", "+", "-", "@")), cell
+    workbook = load_workbook(io.BytesIO(client.get("/transfer/initiatives.xlsx").get_data()))
+    values = [cell.value for row in workbook.active.iter_rows(min_row=2) for cell in row if isinstance(cell.value, str)]
+    assert "Saxion;'=HYPERLINK(\"http://x\")" in values and "'=1+1" in values
+
+
+def test_the_markdown_brief_escapes_html(client: HubClient, db: Session, users: Users) -> None:
+    ids = registry_with_everything(db, users)
+    db.execute(update(LobbyPriority).values(title_nl='<script>alert(1)</script> & <a href="javascript:x">klik</a>'))
+    db.commit()
+    client.login(users.admin.email)
+    brief = client.get(f"/lobby/cycles/{ids['cycle']}/brief.md?lang=nl").get_data(as_text=True)
+    assert "<script>" not in brief and "<a href" not in brief
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;a href" in brief
+
+
+@pytest.mark.parametrize("lookalike", ["Sаxion", "SAXION", "Sax\u200bion", "Sax\u00adion", "\u200fSaxion\u200e", "Ｓａｘｉｏｎ",
+                                       "Saxion\u00a0", "S\u0430x\u0456on"])
+def test_lookalike_names_are_duplicates(db: Session, lookalike: str) -> None:
+    create_organisation(db, OrganisationInput(name="Saxion", country="NL", type="education"), actor_id=None)
+    factories.initiative(db, "Saxion")
+    with pytest.raises(ValidationFailed, match="already exists"):
+        create_organisation(db, OrganisationInput(name=lookalike, country="NL", type="education"), actor_id=None)
+    with pytest.raises(ValidationFailed, match="already exists"):
+        create_initiative(db, InitiativeInput(kind="partnership", name_de=lookalike), actor_id=None)
+    assert find_organisation(db, lookalike) is not None
+
+
+def test_the_import_sees_lookalike_names_as_the_same(db: Session) -> None:
+    create_organisation(db, OrganisationInput(name="Saxion", country="NL", type="education"), actor_id=None)
+    factories.initiative(db, "GrensInfoPunt")
+    db.commit()
+    data = "kind,name_nl,lead\r\npartnership,Grens\u200bInfoPunt Twente,S\u0430xion\r\npartnership,Gr\u0435nsInfoPunt,\r\n"
+    plan = run_import(db, data.encode(), filename="lookalike.csv", fmt=None, dry_run=True, actor_id=None)
+    assert plan.new_organisations == []
+    assert [(e.line, e.column, e.message) for e in plan.errors] == [
+        (3, "name_nl", "An initiative named “GrеnsInfoPunt” already exists.")]
+
+
+# --- fuzz: random text into every form and every API write --------------------------------------
+
+# Pieces random text is made of: ordinary words, control characters (NUL too), white space of every kind,
+# invisible and direction marks, lookalike letters, markup, formula starts, very long words.
+PIECES = ["Grens", "Münster", " ", "\r\n", "\t", "\x00", "\x08", "\x0b", "\x1b", "\x7f", "\x85", "\u2028", "\u200b",
+          "\u00ad", "\u200f", "\u202e", "а", "ﬁ", "<script>", "&#8;", "=1+1", ";@SUM(A1)", "'", "\"", "\\", "%s",
+          "{{ 7*7 }}", "😀", "\ufffe", "x" * 300]
+LONG = "y" * 50_000
+EXAMPLES = 3
+
+
+def fuzz_text(rng: random.Random) -> str:
+    text = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 8)))
+    return text + LONG if rng.random() < 0.15 else text
+
+
+# (url, fixed fields, fuzzed fields, table a successful post adds a row to)
+FORMS = [
+    ("/initiatives/new", {"kind": "partnership", "status": "active"},
+     ("name_nl", "name_de", "name_en", "acronym", "aliases", "description", "website"), Initiative),
+    ("/initiatives/{initiative}/edit", {"kind": "partnership", "status": "active"},
+     ("name_nl", "name_en", "aliases", "description"), None),
+    ("/stakeholders/new", {"country": "NL", "type": "education"}, ("name", "website", "description"), Organisation),
+    ("/stakeholders/{organisation}/edit", {"country": "NL", "type": "education"}, ("name", "description"), None),
+    ("/stakeholders/{organisation}/people", {}, ("name", "title", "email", "phone"), Person),
+    ("/initiatives/{initiative}/funding/new", {"funder_id": "{organisation}", "kind": "temporary", "start_date": "2024-01-01"},
+     ("currency", "note", "amount", "end_date"), FundingStream),
+    ("/lobby/cycles/new", {"year": "2031"}, ("title_nl", "title_de", "summary_nl"), LobbyCycle),
+    ("/lobby/cycles/{cycle}/priorities/new", {"owner_id": "{organisation}", "target_level": "rijk", "status": "proposed",
+                                               "advice_codes": "2e"}, ("title_nl", "title_en", "summary_de"), LobbyPriority),
+    ("/lobby/priorities/{priority}/actions/new", {"kind": "letter", "due_on": "2026-03-01", "responsible_id": "{organisation}"},
+     ("title", "outcome", "links"), LobbyAction),
+    ("/lobby/priorities/{priority}/evidence/new", {"kind": "figure", "source_date": "2025-01-01"},
+     ("text", "value", "source", "url"), LobbyEvidence),
+    ("/lobby/priorities/{priority}/positions", {"organisation_id": "{organisation}", "position": "supports",
+                                                "stated_on": "2025-01-01"}, ("note",), None),
+    ("/feeds/sources/new", {"language": "nl", "poll_interval_minutes": "60"}, ("name", "url"), FeedSource),
+    ("/account/tokens", {"scope": "read"}, ("name",), ApiToken),
+    ("/search", {}, ("q",), None),
+]
+# (method, url, fixed fields, fuzzed fields, table)
+API_WRITES = [
+    ("POST", "/api/v1/initiatives", {"kind": "partnership"}, ("name_nl", "name_de", "acronym", "description", "website"),
+     Initiative),
+    ("PATCH", "/api/v1/initiatives/{initiative}", {}, ("name_en", "description"), None),
+    ("POST", "/api/v1/organisations", {"country": "DE", "type": "employer"}, ("name", "description"), Organisation),
+    ("POST", "/api/v1/organisations/{organisation}/people", {}, ("name", "title"), Person),
+    ("POST", "/api/v1/initiatives/{initiative}/funding", {"funder_id": "{organisation}", "kind": "temporary",
+                                                          "start_date": "2024-01-01"}, ("note",), FundingStream),
+    ("POST", "/api/v1/lobby/priorities", {"cycle_id": "{cycle}", "owner_id": "{organisation}", "target_level": "eu",
+                                          "advice_codes": ["2e"]}, ("title_nl", "summary_nl"), LobbyPriority),
+]
+
+
+def _fill(value: Any, ids: dict[str, Any]) -> Any:
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}"):
+        return ids[value[1:-1]]
+    return [_fill(v, ids) for v in value] if isinstance(value, list) else value
+
+
+def _counts(db: Session, table: Any) -> tuple[int, int]:
+    db.expire_all()
+    rows = db.scalar(select(func.count()).select_from(table)) if table is not None else 0
+    return rows, db.scalar(select(func.count()).select_from(Event)) or 0
+
+
+@pytest.mark.fuzz
+def test_random_text_into_every_form_and_api_write(client: HubClient, db: Session, users: Users) -> None:
+    rng = random.Random(10)
+    written = 0
+    ids = registry_with_everything(db, users)
+    secret = create_token(db, users.admin, name="fuzz", scope="write", actor_id=users.admin.id).secret
+    db.commit()
+    client.login(users.admin.email)
+    for url, fixed, fuzzed, table in FORMS:
+        for _ in range(EXAMPLES):
+            data = {**{k: _fill(v, ids) for k, v in fixed.items()}, **{f: fuzz_text(rng) for f in fuzzed}}
+            before = _counts(db, table)
+            target = url.format(**ids)
+            response = client.get(target, query_string=data) if url == "/search" else client.submit(target, data)
+            assert response.status_code < 500, (target, data)
+            written += _assert_whole(before, _counts(db, table), target)
+    api = client.application.test_client()
+    for method, url, fixed, fuzzed, table in API_WRITES:
+        for _ in range(EXAMPLES):
+            body = {**{k: _fill(v, ids) for k, v in fixed.items()},
+                    **{f: fuzz_text(rng) + rng.choice(["", "\ud800"]) for f in fuzzed}}
+            before = _counts(db, table)
+            target = "/api/v1" + url.format(**ids)[len("/api/v1"):]
+            response = api.open(target, method=method, json=body, headers={"Authorization": f"Bearer {secret}"})
+            assert response.status_code < 500, (target, body)
+            written += _assert_whole(before, _counts(db, table), target)
+    assert written >= 5  # the random text got through often enough to test the outputs
+    read_every_output(client, users, ids)
+
+
+def _assert_whole(before: tuple[int, int], after: tuple[int, int], url: str) -> int:
+    """A write happened completely (its row and its event) or not at all; how many rows it added."""
+    rows, events = after[0] - before[0], after[1] - before[1]
+    assert rows in (0, 1) and (rows == 0 or events >= 1), (url, rows, events)
+    return rows
