@@ -26,6 +26,7 @@ from hub.formatting import locale_code
 from hub.funding.horizon import horizons_query
 from hub.funding.models import FundingStream
 from hub.initiatives.models import Initiative
+from hub.text import xml_safe
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 50
@@ -51,8 +52,8 @@ def atom(session: Session, subscription: AlertSubscription) -> bytes:
     ElementTree.register_namespace("", ATOM)
 
     def add(parent: ElementTree.Element, name: str, text: str | None = None, **attributes: str) -> ElementTree.Element:
-        element = ElementTree.SubElement(parent, f"{{{ATOM}}}{name}", attributes)
-        element.text = text
+        element = ElementTree.SubElement(parent, f"{{{ATOM}}}{name}", {k: xml_safe(v) for k, v in attributes.items()})
+        element.text = xml_safe(text) if text is not None else None  # ElementTree keeps control characters as they are
         return element
 
     feed = ElementTree.Element(f"{{{ATOM}}}feed", {"xml:lang": subscription.locale})
@@ -92,7 +93,7 @@ def calendar(session: Session, initiative_ids: Select, *, title: str, thresholds
     cal.add("prodid", "-//Grenshub//Funding cliffs//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", title)
+    cal.add("x-wr-calname", xml_safe(title))
     streams = session.scalars(
         select(FundingStream).where(FundingStream.initiative_id.in_(initiative_ids),
                                     FundingStream.end_date.between(*window))
@@ -129,7 +130,7 @@ def _add_day(cal: Calendar, uid: str, when: date, stamp: datetime, summary: str,
     event.add("dtstamp", stamp)
     event.add("dtstart", when)
     event.add("dtend", when + timedelta(days=1))
-    event.add("summary", summary)
+    event.add("summary", xml_safe(summary))
     event.add("url", link)
     event.add("transp", "TRANSPARENT")
     cal.add_component(event)

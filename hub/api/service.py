@@ -18,6 +18,7 @@ from hub.auth.models import User
 from hub.db import is_value_of
 from hub.errors import NotFound, ValidationFailed
 from hub.events import record_event
+from hub.text import single_line
 
 SECRET_PREFIX = "ghub_"
 MAX_ACTIVE_TOKENS = 20
@@ -49,7 +50,7 @@ def _payload(token: ApiToken) -> dict[str, str]:
 
 def create_token(session: Session, user: User, *, name: str, scope: str, actor_id: int | None) -> IssuedToken:
     errors: dict[str, list[str]] = {}
-    name = name.strip()
+    name = single_line(name)
     if not name:
         errors["name"] = [_("Give the token a name, such as the system that will use it.")]
     elif len(name) > 100:

@@ -25,6 +25,7 @@ from hub.initiatives.models import Initiative
 from hub.initiatives.service import InitiativeEvent
 from hub.stakeholders.models import Organisation
 from hub.stakeholders.service import StakeholderEvent
+from hub.text import xml_safe
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -59,12 +60,12 @@ class AtomEntry:
 
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
     element = ET.SubElement(parent, f"{{{ATOM_NS}}}{tag}", attributes)
-    element.text = text
+    element.text = xml_safe(text)  # ElementTree escapes markup but writes control characters as they are
     return element
 
 
 def _link(parent: ET.Element, href: str, rel: str = "alternate", type_: str | None = None) -> None:
-    attributes = {"href": href, "rel": rel}
+    attributes = {"href": xml_safe(href), "rel": rel}
     if type_:
         attributes["type"] = type_
     ET.SubElement(parent, f"{{{ATOM_NS}}}link", attributes)

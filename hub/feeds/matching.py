@@ -34,8 +34,14 @@ _JOIN = re.compile(r"[^\S\n]*[-–—/&+]?[^\S\n]*|[.'’]")
 # "Centraal Bureau voor de Statistiek (CBS)": the part before the brackets is a name too, and so is
 # the part inside when it is one word with two capitals or more (an abbreviation, not a remark).
 _BRACKETED = re.compile(r"^(?P<name>.+?)\s*\((?P<inner>[^()]+)\)\s*$")
-_ABBREVIATION = re.compile(r"\S*[A-Z]\S*[A-Z]\S*")
 _END = ""  # trie key holding the targets of a name ending here; never a word itself
+# Longer runs of letters are no word of any name: they are not folded or looked up (and not remembered).
+MAX_WORD = 100
+
+
+def _is_abbreviation(text: str) -> bool:
+    """One word with two capitals or more ("CBS", "EuRegio"); counted, not matched by a backtracking pattern."""
+    return not any(c.isspace() for c in text) and sum("A" <= c <= "Z" for c in text) >= 2
 
 
 def _words(text: str) -> list[str]:
@@ -64,10 +70,12 @@ class Matcher:
         bracketed = _BRACKETED.match(name)
         if bracketed:
             self.add(bracketed["name"], target)
-            if _ABBREVIATION.fullmatch(bracketed["inner"]):
+            if _is_abbreviation(bracketed["inner"]):
                 self.add(bracketed["inner"], target)
 
-    def _fold(self, word: str) -> str:
+    def _fold(self, word: str) -> str | None:
+        if len(word) > MAX_WORD:
+            return None
         folded = self._folded.get(word)
         if folded is None:
             folded = self._folded[word] = fold(word)

@@ -22,6 +22,7 @@ import nh3
 from feedparser.exceptions import CharacterEncodingOverride, CharacterEncodingUnknown
 
 from hub.feeds.models import FeedProblem, PollFailed
+from hub.text import multi_line, single_line
 
 ALLOWED_TAGS = {"p", "br", "a", "em", "strong", "b", "i", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -125,8 +126,10 @@ def _read_whole(parsed: Any, error: Any, content: bytes) -> bool:
 
 
 def entry_data(raw: Any, feed_language: str | None) -> EntryData:
-    title = plain_text(raw.get("title", ""))[:MAX_TITLE]
-    summary = sanitise(_summary_source(raw)[:MAX_SUMMARY_SOURCE])
+    # nh3 turns character references such as &#8; into the characters themselves: the control characters
+    # among them go here, before anything is stored or written into the hub's own feeds.
+    title = single_line(plain_text(raw.get("title", "")))[:MAX_TITLE]
+    summary = multi_line(sanitise(_summary_source(raw)[:MAX_SUMMARY_SOURCE]))
     link = web_link(raw.get("link"))
     published = _utc(raw.get("published_parsed") or raw.get("updated_parsed"))
     detail = raw.get("title_detail") or raw.get("summary_detail") or {}
@@ -149,7 +152,7 @@ def entry_data(raw: Any, feed_language: str | None) -> EntryData:
 
 def web_link(value: Any) -> str | None:
     """Only http(s) links are kept: anything else (javascript:, data:) would be unsafe in an href."""
-    link = str(value or "").strip()
+    link = single_line(str(value or ""))
     if link.lower().startswith(("http://", "https://")) and len(link) <= MAX_LINK:
         return link
     return None

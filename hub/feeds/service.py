@@ -36,6 +36,7 @@ from hub.feeds.models import (
     PollStatus,
 )
 from hub.feeds.parse import EntryData, read_feed
+from hub.text import clean_fields
 
 FEED_LANGUAGES = ("nl", "de", "en", "fr")
 MIN_INTERVAL, MAX_INTERVAL = 5, 7 * 24 * 60
@@ -60,6 +61,9 @@ class SourceInput:
     language: str = "nl"
     poll_interval_minutes: int = 60
     active: bool = True
+
+    def __post_init__(self) -> None:
+        clean_fields(self, single=("name", "url", "language"))
 
 
 @dataclass(frozen=True)

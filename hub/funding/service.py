@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,6 +23,8 @@ from hub.funding.horizon import funding_horizon, horizons_query
 from hub.funding.models import FundingKind, FundingStream
 from hub.initiatives.models import Initiative
 from hub.stakeholders.models import Organisation
+from hub.limits import check_day, check_finite
+from hub.text import clean_fields
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
@@ -44,6 +47,9 @@ class FundingInput:
     amount_estimated: bool = False
     end_date_estimated: bool = False
     note: str = ""
+
+    def __post_init__(self) -> None:
+        clean_fields(self, single=("currency",), multi=("note",))
 
 
 # The columns a FundingInput sets.
@@ -90,13 +96,17 @@ def _validate(session: Session, data: FundingInput, *, funders: Container[int] |
         errors.add("kind", _("Unknown kind of funding: %(value)s.", value=data.kind))
     if data.start_date is None:
         errors.add("start_date", _("Give the start date of the funding."))
+    check_day(errors, "start_date", _l("Funding start"), data.start_date)
+    check_day(errors, "end_date", _l("Funding end"), data.end_date)
     if data.start_date and data.end_date and data.end_date < data.start_date:
         errors.add("end_date", _("The end date lies before the start date."))
-    if data.amount is not None and data.amount < 0:
+    amount_ok = check_finite(errors, "amount", _l("Amount"), data.amount)
+    if amount_ok and data.amount is not None and data.amount < 0:
         errors.add("amount", _("The amount cannot be negative."))
-    if data.amount is not None and abs(data.amount) >= Decimal("1e12"):
+    if amount_ok and data.amount is not None and abs(data.amount) >= Decimal("1e12"):
         errors.add("amount", _("The amount is too large."))
-    if data.cofinancing_share is not None and not Decimal(0) <= data.cofinancing_share <= Decimal(100):
+    share_ok = check_finite(errors, "cofinancing_share", _l("Co-financing share"), data.cofinancing_share)
+    if share_ok and data.cofinancing_share is not None and not Decimal(0) <= data.cofinancing_share <= Decimal(100):
         errors.add("cofinancing_share", _("The co-financing share must lie between 0 and 100 %."))
     if not _CURRENCY.match((data.currency or "").strip().upper()):
         errors.add("currency", _("Use a three-letter currency code such as EUR."))

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 from hub import clock
 from hub.funding.horizon import funding_horizon
 from hub.funding.models import FundingKind, FundingStream
+from hub.limits import in_range
 
 WIDTH = 760
 LABEL_WIDTH = 220
@@ -27,15 +28,18 @@ def timeline_svg(streams: Sequence[FundingStream], locale: str, today: date | No
         return Markup("")
     today = today or clock.today()
     horizon = funding_horizon(streams)
-    first = min(min(s.start_date for s in streams), today)
-    open_end = max([s.end_date for s in streams if s.end_date] + [today]) + timedelta(days=365)
-    last = max([s.end_date for s in streams if s.end_date] + [today + timedelta(days=180)])
+    # Plotted within 1950–2100, so a far date stored before such dates were refused cannot overflow the axis.
+    starts = [in_range(s.start_date) or today for s in streams]
+    ends = [in_range(s.end_date) for s in streams if s.end_date]
+    first = min(*starts, today)
+    open_end = max([*ends, today]) + timedelta(days=365)
+    last = max([*ends, today + timedelta(days=180)])
     last = open_end if any(s.end_date is None for s in streams) else last + timedelta(days=60)
     span = max((last - first).days, 1)
     plot_width = WIDTH - LABEL_WIDTH - 10
 
     def x(day: date) -> float:
-        return LABEL_WIDTH + plot_width * (day - first).days / span
+        return LABEL_WIDTH + plot_width * (min(max(day, first), last) - first).days / span
 
     height = AXIS_HEIGHT + len(streams) * (BAR_HEIGHT + ROW_GAP) + 10
     # Translated up front: gettext calls inside f-strings are invisible to message extraction.

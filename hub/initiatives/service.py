@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -25,7 +26,8 @@ from hub.initiatives.models import (
     InitiativeRegion,
     InitiativeStatus,
 )
-from hub.text import slugify
+from hub.limits import check_day
+from hub.text import clean_fields, name_key, slugify
 
 
 class InitiativeEvent(enum.StrEnum):
@@ -54,6 +56,10 @@ class InitiativeInput:
     advice_codes: list[str] = field(default_factory=list)
     parent_id: int | None = None
     source: str = ""
+
+    def __post_init__(self) -> None:
+        clean_fields(self, single=("name_nl", "name_de", "name_en", "acronym", "website", "source"), multi=("description",),
+                     lists=("aliases",))
 
 
 # The columns an InitiativeInput sets (besides regions and advice codes).
@@ -101,7 +107,7 @@ def validate_initiative(session: Session, data: InitiativeInput, current: Initia
                         names: Mapping[str, int] | None = None) -> FieldErrors:
     """The errors ``data`` has (empty when valid), without writing: imports check every row before writing any.
 
-    ``names`` maps lower-cased names in use to their initiative's id; given, it replaces the per-call name query.
+    ``names`` maps the ``name_key`` of names in use to their initiative's id; given, it replaces the per-call name query.
     """
     return _validate(session, data, current, names=names)
 
@@ -118,13 +124,15 @@ def _validate(session: Session, data: InitiativeInput, current: Initiative | Non
         errors.add("name_nl", _("Give the initiative a name in at least one language."))
     else:
         if names is None:
-            found = session.scalar(select(Initiative).where(Initiative.name_key == primary.casefold()))
+            found = session.scalar(select(Initiative).where(Initiative.name_key == name_key(primary)))
             clash = found is not None and found is not current
         else:
-            owner = names.get(primary.casefold())
+            owner = names.get(name_key(primary))
             clash = owner is not None and (current is None or owner != current.id)
         if clash:
             errors.add("name_nl", _("An initiative named “%(name)s” already exists.", name=primary))
+    check_day(errors, "start_date", _l("Start date"), data.start_date)
+    check_day(errors, "end_date", _l("End date"), data.end_date)
     if data.start_date and data.end_date and data.end_date < data.start_date:
         errors.add("end_date", _("The end date lies before the start date."))
     unknown_regions = [code for code in data.regions if not regions.is_known(code)]
@@ -159,7 +167,7 @@ def _values(data: InitiativeInput) -> dict[str, Any]:
     return {
         "kind": InitiativeKind(data.kind),
         **names,
-        "name_key": (names["name_nl"] or names["name_de"] or names["name_en"] or "").casefold(),
+        "name_key": name_key(names["name_nl"] or names["name_de"] or names["name_en"] or ""),
         "acronym": _clean(data.acronym),
         "aliases": "\n".join(a.strip() for a in data.aliases if a.strip()),
         "description": data.description.strip(),

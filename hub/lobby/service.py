@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -34,6 +35,8 @@ from hub.lobby.models import (
     TargetLevel,
 )
 from hub.stakeholders.models import Organisation
+from hub.limits import check_day
+from hub.text import clean_fields
 
 PRIORITY_SUBJECT = "lobby_priority"
 CYCLE_SUBJECT = "lobby_cycle"
@@ -73,6 +76,9 @@ class CycleInput:
     summary_en: str = ""
     active: bool = True
 
+    def __post_init__(self) -> None:
+        clean_fields(self, single=("title_nl", "title_de", "title_en"), multi=("summary_nl", "summary_de", "summary_en"))
+
 
 @dataclass
 class PriorityInput:
@@ -87,6 +93,9 @@ class PriorityInput:
     summary_en: str = ""
     advice_codes: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        clean_fields(self, single=("title_nl", "title_de", "title_en"), multi=("summary_nl", "summary_de", "summary_en"))
+
 
 @dataclass
 class PositionInput:
@@ -94,6 +103,9 @@ class PositionInput:
     position: str
     stated_on: date | None
     note: str = ""
+
+    def __post_init__(self) -> None:
+        clean_fields(self, multi=("note",))
 
 
 @dataclass
@@ -105,6 +117,9 @@ class ActionInput:
     outcome: str = ""
     links: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        clean_fields(self, single=("title",), multi=("outcome",), lists=("links",))
+
 
 @dataclass
 class EvidenceInput:
@@ -115,6 +130,9 @@ class EvidenceInput:
     source: str = ""
     source_date: date | None = None
     url: str | None = None
+
+    def __post_init__(self) -> None:
+        clean_fields(self, single=("value", "source", "url"), multi=("text",))
 
 
 def _clean(value: str | None) -> str:
@@ -362,6 +380,7 @@ def set_position(session: Session, priority: LobbyPriority, data: PositionInput,
         errors["stated_on"] = [_("Give the date the position was stated.")]
     elif data.stated_on > clock.today():
         errors["stated_on"] = [_("A position cannot be dated in the future.")]
+    check_day(errors, "stated_on", _l("Date stated"), data.stated_on)
     if org is None or data.stated_on is None or errors:
         raise ValidationFailed(errors)
     current = session.scalar(select(PartnerPosition).where(
@@ -431,6 +450,7 @@ def _validate_action(session: Session, data: ActionInput) -> dict[str, list[str]
         errors["due_on"] = [_("Give the date of the action.")]
     elif _clean(data.outcome) and data.due_on > clock.today():
         errors["outcome"] = [_("An outcome can only be recorded once the action has taken place; its date is in the future.")]
+    check_day(errors, "due_on", _l("Date"), data.due_on)
     if data.responsible_id is None or session.get(Organisation, data.responsible_id) is None:
         errors["responsible_id"] = [_("Choose an existing organisation as responsible.")]
     bad_links = [link for link in data.links if not _is_url(link.strip())]
@@ -529,6 +549,7 @@ def _validate_evidence(session: Session, priority: LobbyPriority, data: Evidence
         need("value", len(_clean(data.value)) <= 100, _("The figure is too long (at most 100 characters)."))
     if kind in (EvidenceKind.FIGURE, EvidenceKind.NEWS):
         need("source_date", data.source_date is not None, _("Give the date of the source."))
+    check_day(errors, "source_date", _l("Date of the source"), data.source_date)
     if kind == EvidenceKind.NEWS or _clean(data.url):
         need("url", _is_url(_clean(data.url)), _("Give the web address (starting with http:// or https://)."))
     return errors

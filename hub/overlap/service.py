@@ -34,7 +34,7 @@ from hub.search import projection
 from hub.search.sources import nuts_with_ancestors
 from hub.search.text import key_terms
 from hub.stakeholders.models import InitiativeRole, InitiativeRoleKind, Organisation
-from hub.text import fold
+from hub.text import fold, multi_line
 
 
 class OverlapEvent(enum.StrEnum):
@@ -396,6 +396,7 @@ def decide(session: Session, initiative_id: int, other_id: int, verdict: str, *,
            note: str = "") -> OverlapDecision:
     """Record a manager's verdict on a pair; it is an event on the initiative and the pair is not
     suggested again. Deciding again replaces the verdict."""
+    note = multi_line(note)
     errors: dict[str, list[str]] = {}
     if not is_value_of(Verdict, verdict):
         errors["verdict"] = [_("Choose duplicate, complementary or unrelated.")]
@@ -415,7 +416,7 @@ def decide(session: Session, initiative_id: int, other_id: int, verdict: str, *,
         decision = OverlapDecision(low_id=low, high_id=high)
         session.add(decision)
     decision.verdict = Verdict(verdict)
-    decision.note = note.strip()
+    decision.note = note
     decision.decided_by_id = actor_id
     decision.decided_at = clock.now()
     session.flush()

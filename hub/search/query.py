@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from hub.errors import ValidationFailed
-from hub.search.text import MAX_TERM, STOPWORDS, WORD, camel_parts, variants, words
+from hub.search.text import MAX_COMPOUND, MAX_TERM, STOPWORDS, WORD, camel_parts, variants, words
 from hub.text import fold
 
 MAX_QUERY_LENGTH = 200
@@ -68,6 +68,8 @@ class SearchQuery:
 
     def matches(self, word: str) -> bool:
         """Whether a word of a document would have matched (used for highlighting)."""
+        if len(word) > MAX_COMPOUND:  # never indexed, and not worth stemming
+            return False
         folded = [fold(word), *(fold(p) for p in camel_parts(word))]
         for g in self.groups:
             head, stems = g[0], set(g[1:])

@@ -19,9 +19,14 @@ WORD = re.compile(r"[^\W_]+")
 # "GrensInfoPunt" -> "Grens", "Info", "Punt": compound names written in camel case.
 _CAMEL_PART = re.compile(r"[A-ZÀ-Þ]?[a-zß-ÿ]+|[A-ZÀ-Þ]+(?![a-zß-ÿ])|\d+")
 # A run of letters joined by dots or hyphens ("TECH.LAND", "Rijn-Waal") is also indexed as one word.
-_JOINED = re.compile(r"[^\W_]+(?:[.\-'’][^\W_]+)+")
+# Linear time on any text: a match only starts at the start of a word (the look-behind) and the possessive
+# ``++`` never gives letters back, so a 50,000-letter word is read once instead of once per letter.
+_JOINED = re.compile(r"(?<![^\W_])[^\W_]++(?:[.\-'’][^\W_]++)+")
 # Longest term kept: longer "words" are noise (hashes, URLs without separators).
 MAX_TERM = 40
+# Longest run of letters cut into camel-case parts or joined forms: anything longer is noise too, and
+# leaving it out keeps the work per word bounded.
+MAX_COMPOUND = 200
 
 _STEMMERS = tuple(snowballstemmer.stemmer(language) for language in ("dutch", "german", "english"))
 
@@ -65,8 +70,8 @@ def camel_parts(word: str) -> list[str]:
 def _extra_words(text: str) -> list[str]:
     """Camel-case parts and dot/hyphen-joined forms, so "GrensInfoPunt" also yields "punt" and
     "TECH.LAND" also "techland"."""
-    extra = [part for chunk in WORD.findall(text) for part in camel_parts(chunk)]
-    extra.extend(re.sub(r"[.\-'’]", "", joined) for joined in _JOINED.findall(text))
+    extra = [part for chunk in WORD.findall(text) if len(chunk) <= MAX_COMPOUND for part in camel_parts(chunk)]
+    extra.extend(re.sub(r"[.\-'’]", "", joined) for joined in _JOINED.findall(text) if len(joined) <= MAX_COMPOUND)
     return [w for w in WORD.findall(fold(" ".join(extra))) if len(w) <= MAX_TERM]
 
 

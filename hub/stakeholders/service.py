@@ -25,6 +25,7 @@ from hub.stakeholders.models import (
     OrganisationType,
     Person,
 )
+from hub.text import clean_fields, name_key
 
 
 class StakeholderEvent(enum.StrEnum):
@@ -44,6 +45,9 @@ class OrganisationInput:
     website: str | None = None
     description: str = ""
 
+    def __post_init__(self) -> None:
+        clean_fields(self, single=("name", "country", "website"), multi=("description",))
+
 
 @dataclass
 class PersonInput:
@@ -51,6 +55,9 @@ class PersonInput:
     title: str = ""
     email: str | None = None
     phone: str | None = None
+
+    def __post_init__(self) -> None:
+        clean_fields(self, single=("name", "title", "email", "phone"))
 
 
 def snapshot(org: Organisation) -> dict[str, Any]:
@@ -72,7 +79,7 @@ def validate_organisation(session: Session, data: OrganisationInput, current: Or
                           names: Mapping[str, int] | None = None) -> FieldErrors:
     """The errors ``data`` has (empty when valid), without writing: imports check every row before writing any.
 
-    ``names`` maps lower-cased organisation names to ids; given, it replaces the per-call name query.
+    ``names`` maps the ``name_key`` of organisation names to ids; given, it replaces the per-call name query.
     """
     return _validate(session, data, current, names=names)
 
@@ -85,11 +92,9 @@ def _validate(session: Session, data: OrganisationInput, current: Organisation |
         errors.add("name", _("Give the organisation a name."))
     else:
         if names is None:
-            found = session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower()))
-            clash = found is not None and found is not current
-        else:
-            owner = names.get(name.lower())
-            clash = owner is not None and (current is None or owner != current.id)
+            names = _name_keys(session)
+        owner = names.get(name_key(name))
+        clash = owner is not None and (current is None or owner != current.id)
         if clash:
             errors.add("name", _("An organisation named “%(name)s” already exists.", name=name))
     if data.country not in COUNTRIES:
@@ -99,6 +104,12 @@ def _validate(session: Session, data: OrganisationInput, current: Organisation |
     if data.website and not data.website.startswith(("http://", "https://")):
         errors.add("website", _("The website must start with http:// or https://."))
     return errors
+
+
+def _name_keys(session: Session) -> dict[str, int]:
+    """``name_key`` of every organisation's name: lookalike names are the same organisation. Computed here
+    (organisations are few and rarely added) rather than stored, so no key can go stale."""
+    return {name_key(name): org_id for org_id, name in session.execute(select(Organisation.id, Organisation.name))}
 
 
 def _values(data: OrganisationInput) -> dict[str, Any]:
@@ -132,15 +143,14 @@ def create_organisation(session: Session, data: OrganisationInput, *, actor_id: 
 def create_organisations(session: Session, items: Sequence[OrganisationInput], *, actor_id: int | None) -> list[int]:
     """``create_organisation`` for many at once (imports): the same rules and events, one query for the names
     in use and multi-row inserts. Returns the new ids in input order."""
-    names: dict[str, int] = {name.lower(): org_id for org_id, name in session.execute(
-        select(Organisation.id, Organisation.name))}
+    names = _name_keys(session)
     ids = reserve_ids(session, Organisation.__table__, len(items))
     now = clock.now()
     rows: list[dict[str, Any]] = []
     for org_id, data in zip(ids, items):
         _validate(session, data, None, names=names).raise_if_any()
         values = _values(data)
-        names[values["name"].lower()] = org_id
+        names[name_key(values["name"])] = org_id
         rows.append({"id": org_id, **values, "created_at": now, "updated_at": now})
     if rows:
         bulk_insert(session, Organisation.__table__, rows)
@@ -255,4 +265,5 @@ def list_organisations(session: Session, *, country: str | None = None, type_: s
 
 
 def find_organisation(session: Session, name: str) -> Organisation | None:
-    return session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.strip().lower()))
+    org_id = _name_keys(session).get(name_key(name))
+    return session.get(Organisation, org_id) if org_id is not None else None

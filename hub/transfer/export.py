@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from hub.initiatives.models import Initiative
 from hub.stakeholders.models import InitiativeRole, InitiativeRoleKind, Organisation
 from hub.transfer.models import InitiativeExternalId
+from hub.text import xml_safe
 from hub.transfer.reading import FORMULA_STARTS
 from hub.transfer.shapes import TemplateShape
 
@@ -138,8 +140,15 @@ def organisations_json(organisations: Sequence[Organisation]) -> bytes:
     return json.dumps({"organisations": items}, ensure_ascii=False, indent=1).encode()
 
 
+_AFTER_SEPARATOR = re.compile(r"([,;\t]\s*)(?=[=+\-@])")
+
+
 def _safe(value: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula; the importer strips the apostrophe again."""
+    """Keep spreadsheet programs from running a cell as a formula, and leave out the control characters a
+    workbook (XML) cannot hold. A cell starting like a formula gets an apostrophe (the importer strips it
+    again); so does every part after a separator: Dutch and German Excel split a comma-separated line on
+    semicolons, so "Saxion;=HYPERLINK(…)" would become two cells, the second a formula."""
+    value = _AFTER_SEPARATOR.sub(r"\1'", xml_safe(value))
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 

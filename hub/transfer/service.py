@@ -27,7 +27,7 @@ from hub.initiatives import service as initiatives
 from hub.initiatives.models import Initiative, InitiativeKind
 from hub.stakeholders import service as stakeholders
 from hub.stakeholders.models import InitiativeRole, InitiativeRoleKind, Organisation, OrganisationType
-from hub.text import slugify
+from hub.text import name_key, slugify
 from hub.transfer.models import InitiativeExternalId
 from hub.transfer.reading import CSV, XLSX, FileRejected, Sheet, container_of, read_sheet
 from hub.transfer.shapes import (
@@ -212,7 +212,7 @@ class _Planner:
             select(InitiativeExternalId.external_id, InitiativeExternalId.initiative_id)
             .where(InitiativeExternalId.source == shape.source)).all())
         org_rows = [(org_id, name) for org_id, name in session.execute(select(Organisation.id, Organisation.name))]
-        self.orgs: dict[str, int] = {name.lower(): org_id for org_id, name in org_rows}
+        self.orgs: dict[str, int] = {name_key(name): org_id for org_id, name in org_rows}
         self.org_names: dict[int, str] = dict(org_rows)
         self.org_ids: set[int] = set(self.org_names)
         self.new_orgs: dict[int, stakeholders.OrganisationInput] = {}
@@ -312,7 +312,7 @@ class _Planner:
         self._errors(row.line, self.shape.initiative_columns, errors)
         target.data = data
         if not errors:
-            self.names[_primary(data).casefold()] = target.id
+            self.names[name_key(_primary(data))] = target.id
         if row.external_id and self.external.get(row.external_id) is None:
             target.external_id = row.external_id
         self._plan_streams(row, target)
@@ -339,7 +339,7 @@ class _Planner:
             assert programme.data is not None
             errors = initiatives.validate_initiative(self.session, programme.data, names=self.names)
             self._errors(row.line, {field: self.shape.initiative_columns["parent_id"] for field in errors}, errors)
-            self.names[name.casefold()] = programme.id
+            self.names[name_key(name)] = programme.id
             self.targets[programme.id] = programme
             self.programmes[slug] = programme
             self.programme_slugs[slug] = programme.id
@@ -409,8 +409,8 @@ class _Planner:
     def _organisation(self, ref: OrgRef, line: int, column: str) -> int | None:
         """The id (provisional for a new one) of the organisation a cell names, or None with the error noted."""
         for name in (ref.raw, ref.name):
-            if name.lower() in self.orgs:
-                return self.orgs[name.lower()]
+            if name_key(name) in self.orgs:
+                return self.orgs[name_key(name)]
         if ref.country is None:
             self._error(line, column, _("Unknown organisation “%(name)s”: add it first, or write “%(name)s (NL)” "
                                         "with its country code to have the import add it.", name=ref.raw))
@@ -421,7 +421,7 @@ class _Planner:
             self._errors(line, {name: column for name in errors}, errors)
             return None
         org_id = next(self.provisional)
-        self.orgs[ref.name.lower()] = org_id
+        self.orgs[name_key(ref.name)] = org_id
         self.org_names[org_id] = ref.name
         self.org_ids.add(org_id)
         self.new_orgs[org_id] = data
