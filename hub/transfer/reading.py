@@ -14,12 +14,13 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 
 from hub.errors import DomainError
+from hub.money import AmountError, parse_amount, parse_share
 
 CSV, XLSX = "csv", "xlsx"
 # Limits checked before (or, for rows and cells, while) a file is read, so that memory stays proportional to
@@ -265,40 +266,21 @@ def _date_from_text(raw: str) -> date:
         raise CellError(_("“%(value)s” is not an existing date.", value=raw)) from None
 
 
-_GROUPED = re.compile(r"^[1-9]\d{0,2}([.,])\d{3}(\1\d{3})*$")
-
-
 def parse_decimal(value: Any) -> Decimal | None:
-    """Amounts in Dutch/German (1.234.567,50) or English (1,234,567.50) notation, with or without € and spaces.
-
-    With one kind of separator, a separator followed by exactly three digits groups thousands (1.500 and
-    1,500 are both fifteen hundred); otherwise it is the decimal separator (1,5 and 1.5).
-    """
-    if isinstance(value, bool):
-        raise CellError(_("“%(value)s” is not a number.", value=value))
-    if isinstance(value, (int, float, Decimal)):
-        return Decimal(str(value))
-    raw = text(value)
-    if not raw:
-        return None
-    cleaned = re.sub(r"[\s\u00a0\u202f'€]|EUR", "", raw, flags=re.IGNORECASE)
-    negative = cleaned.startswith("-")
-    cleaned = cleaned.removeprefix("-")
-    if "," in cleaned and "." in cleaned:
-        decimal_sep = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
-        group_sep = "." if decimal_sep == "," else ","
-        cleaned = cleaned.replace(group_sep, "").replace(decimal_sep, ".")
-    elif _GROUPED.match(cleaned):
-        cleaned = cleaned.replace(",", "").replace(".", "")
-    else:
-        cleaned = cleaned.replace(",", ".")
+    """An amount as ``hub.money`` reads it everywhere in the hub (1.234.567,50, 1,234,567.50, 1,2 mln, € 250k);
+    an ambiguous one (1.500) is asked back as the cell's error."""
     try:
-        if not re.fullmatch(r"\d+(\.\d+)?", cleaned):
-            raise InvalidOperation
-        number = Decimal(cleaned)
-    except InvalidOperation:
-        raise CellError(_("“%(value)s” is not a number.", value=raw)) from None
-    return -number if negative else number
+        return parse_amount(value)
+    except AmountError as error:
+        raise CellError(error.message) from None
+
+
+def parse_percentage(value: Any) -> Decimal | None:
+    """A share as ``hub.money`` reads it: "80%", "80 %", 80 or the fraction 0.8."""
+    try:
+        return parse_share(value)
+    except AmountError as error:
+        raise CellError(error.message) from None
 
 
 _TRUE = {"1", "yes", "y", "ja", "j", "true", "waar", "wahr", "x"}
