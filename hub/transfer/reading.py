@@ -80,11 +80,30 @@ def container_of(data: bytes) -> str:
     return CSV
 
 
-def read_sheet(data: bytes, container: str) -> Sheet:
-    sheet = _read_xlsx(data) if container == XLSX else _read_csv(data)
-    if not sheet.rows:
+@dataclass
+class Workbook:
+    """What the importer reads: the rows to import and, from a keep.eu workbook, its sheet of project partners."""
+
+    main: Sheet
+    partners: Sheet | None = None
+
+
+def read_sheet(data: bytes, container: str) -> Workbook:
+    book = _read_xlsx(data) if container == XLSX else Workbook(_read_csv(data))
+    if _is_partner_sheet(set(book.main.headers)):
+        raise FileRejected(_("This is the partners sheet of a keep.eu export on its own: upload the whole workbook "
+                             "(projects and partners), or the projects sheet."))
+    if not book.main.rows:
         raise FileRejected(_("The file has column names but no rows to import."))
-    return sheet
+    return book
+
+
+def _is_partner_sheet(headers: set[str]) -> bool:
+    return "organisation_in_english" in headers or {"lead_partner", "country_code"} <= headers
+
+
+def _is_project_sheet(headers: set[str]) -> bool:
+    return "project_acronym" in headers and "programme" in headers and not _is_partner_sheet(headers)
 
 
 class _Rows:
@@ -192,7 +211,8 @@ def _check_packing(data: bytes) -> None:
                                  n=MAX_PACKING_RATIO))
 
 
-def _read_xlsx(data: bytes) -> Sheet:
+def _read_xlsx(data: bytes) -> Workbook:
+    """The first sheet; or, in a keep.eu export (search criteria, projects, partners), its projects and partners."""
     from openpyxl import load_workbook
 
     _check_packing(data)
@@ -200,18 +220,27 @@ def _read_xlsx(data: bytes) -> Sheet:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            sheet = workbook.worksheets[0]
-            rows = _Rows(list(next(sheet.iter_rows(max_row=1, values_only=True), ())))
-            # Only the columns that have a header: a sheet may claim thousands of (empty) columns.
-            for line, cells in enumerate(sheet.iter_rows(min_row=2, max_col=len(rows.headers), values_only=True),
-                                         start=2):
-                rows.add(line, cells)
+            firsts = [list(next(ws.iter_rows(max_row=1, values_only=True), ())) for ws in workbook.worksheets]
+            named = [{normalise_header(h) for h in first} for first in firsts]
+            projects = next((i for i, headers in enumerate(named) if _is_project_sheet(headers)), 0)
+            partners = next((i for i, headers in enumerate(named) if _is_partner_sheet(headers)), None)
+            book = Workbook(_read_worksheet(workbook.worksheets[projects], firsts[projects]))
+            if partners is not None and partners != projects and _is_project_sheet(named[projects]):
+                book.partners = _read_worksheet(workbook.worksheets[partners], firsts[partners])
         finally:
             workbook.close()
     except FileRejected:
         raise
     except Exception:  # noqa: BLE001 - see above; the user gets one clear message
         raise FileRejected(_("This is not a readable XLSX workbook.")) from None
+    return book
+
+
+def _read_worksheet(sheet: Any, first: list[Any]) -> Sheet:
+    rows = _Rows(first)
+    # Only the columns that have a header: a sheet may claim thousands of (empty) columns.
+    for line, cells in enumerate(sheet.iter_rows(min_row=2, max_col=len(rows.headers), values_only=True), start=2):
+        rows.add(line, cells)
     return rows.sheet()
 
 
