@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PASSWORD, Users
+from tests.conftest import ARTIFACTS, PASSWORD, Users
 from tests.factories import initiative, organisation
 
 pytestmark = pytest.mark.browser
@@ -58,6 +58,8 @@ def test_dutch_amounts_are_stored_as_meant_and_an_ambiguous_one_is_asked(dutch_p
     page.locator("#amount-preview").filter(has_text="Bedoelt u").wait_for()
     page.locator("form.form-grid button[type=submit]").click()
     page.locator("#amount-error").filter(has_text="Bedoelt u €\u00a01.200 of €\u00a01,20?").wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "money_asks_back_nl.png"), full_page=True)
     db.expire_all()
     assert len(db.scalars(select(FundingStream)).all()) == 2, "nothing saved while the amount is in doubt"
     page.get_by_role("button", name="€\u00a01.200", exact=True).click()
