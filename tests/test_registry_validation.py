@@ -74,12 +74,12 @@ def test_edit_with_end_before_start_keeps_the_stored_values(client: HubClient, u
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"amount": "-5"}, "The amount cannot be negative."),
+        ({"amount": "-5"}, "An amount cannot be negative."),
         ({"end_date": "2023-12-31"}, "The end date lies before the start date."),
-        ({"cofinancing_share": "150"}, "The co-financing share must lie between 0 and 100 %."),
+        ({"cofinancing_share": "150"}, "“150” is more than 100 %."),
         ({"currency": "E"}, "Use a three-letter currency code such as EUR."),
         ({"funder_id": "999999"}, "Choose an existing funder."),
-        ({"amount": "lots"}, "Not a valid decimal value."),
+        ({"amount": "lots"}, "“lots” is not an amount; write for example 1.200.000,50 or 1,2 mln."),
         ({"start_date": ""}, "This field is required."),
     ],
 )

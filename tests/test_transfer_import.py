@@ -39,15 +39,15 @@ def _import(db: Session, data: bytes, name: str = "file.csv", fmt: str | None = 
 # --- cells ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("raw", "expected"), [
-    ("1.250.000,00", Decimal("1250000.00")), ("1,250,000.00", Decimal("1250000.00")), ("€ 1.500", Decimal("1500")),
-    ("1,500", Decimal("1500")), ("1,5", Decimal("1.5")), ("1.5", Decimal("1.5")), ("750000", Decimal("750000")),
+    ("1.250.000,00", Decimal("1250000.00")), ("1,250,000.00", Decimal("1250000.00")), ("€ 1.500,00", Decimal("1500")),
+    ("1500", Decimal("1500")), ("1,5", Decimal("1.5")), ("1.5", Decimal("1.5")), ("750000", Decimal("750000")),
     ("0.500", Decimal("0.500")), ("2 400 000", Decimal("2400000")), (1440000.0, Decimal("1440000.0")), ("", None),
 ])
 def test_amounts_in_dutch_german_and_english_notation(raw, expected) -> None:
     assert parse_decimal(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["twaalf", "1.2.3,4,5", "1,,5", "--5"])
+@pytest.mark.parametrize("raw", ["twaalf", "1.2.3,4,5", "1,,5", "--5", "1,500", "€ 1.500", "-5", "nan"])
 def test_unreadable_amounts_are_refused(raw) -> None:
     with pytest.raises(CellError):
         parse_decimal(raw)
@@ -100,7 +100,7 @@ def test_errors_name_the_problem_for_every_kind_of_bad_cell(db: Session) -> None
     assert messages[2][0] == "name_nl" and "name" in messages[2][1]
     assert messages[3] == ("kind", "Unknown kind of initiative: werkgroep.")
     assert messages[4][0] == "funder"
-    assert messages[5] == ("amount", "“veel” is not a number.")
+    assert messages[5] == ("amount", "“veel” is not an amount; write for example 1.200.000,50 or 1,2 mln.")
     assert messages[6][0] == "partners" and "Stichting Nergens" in messages[6][1]
     assert messages[7][0] == "advice_codes" and "9z" in messages[7][1]
     assert messages[8][0] == "funding_start"
@@ -109,7 +109,7 @@ def test_errors_name_the_problem_for_every_kind_of_bad_cell(db: Session) -> None
 
 def test_empty_funding_kind_and_currency_take_the_defaults(db: Session) -> None:
     data = (b"kind;name_nl;funder;funding_kind;amount;currency;funding_start;funding_end\n"
-            b"other;Grenscaf\xc3\xa9;Gemeente Kerkrade (NL);;1.500;;1-5-2024;\n")
+            b"other;Grenscaf\xc3\xa9;Gemeente Kerkrade (NL);;1.500,00;;1-5-2024;\n")
     assert _import(db, data).ok
     stream = db.scalar(select(FundingStream))
     assert stream is not None

@@ -17,11 +17,13 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from hub.errors import DomainError
+from hub.money import MAX_TEXT, AmountError, parse_amount, parse_share
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every database the hub runs on
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CENTS = Decimal("0.01")
 URL_PATTERN = r"^https?://"
+_TYPED = {"amount": parse_amount, "share": parse_share}
 
 
 class BadInput(DomainError):
@@ -37,7 +39,8 @@ class BadInput(DomainError):
 class Field:
     """One field of a JSON body or one query parameter.
 
-    ``kind`` is one of: string, integer, number (money and shares, kept to cents), boolean, date, strings (a list).
+    ``kind`` is one of: string, integer, number (kept to cents), amount and share (numbers that may also come as
+    text people type, "1.200.000,50" or "80%", read by ``hub.money``), boolean, date, strings (a list).
     """
 
     kind: str
@@ -67,6 +70,8 @@ class Field:
             out = {"type": "string", "format": "date"}
         elif self.kind == "number":
             out = {"type": "number"}
+        elif self.kind in _TYPED:
+            out = {"oneOf": [{"type": "number"}, {"type": "string", "maxLength": MAX_TEXT}]}
         else:
             out = {"type": self.kind}
         if self.kind == "string":
@@ -102,7 +107,15 @@ class Field:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise BadInput(_("“%(field)s” must be a whole number.", field=name), name, code="invalid_type")
             return self._in_range(name, value)
-        if self.kind == "number":
+        if self.kind in _TYPED and isinstance(value, str):
+            try:
+                value = _TYPED[self.kind](value)
+            except AmountError as error:
+                raise BadInput(_("“%(field)s”: %(reason)s", field=name, reason=error.message), name,
+                               code="invalid_value") from None
+            if value is None:
+                return self.parse(name, None)
+        if self.kind in ("number", *_TYPED):
             if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
                 raise BadInput(_("“%(field)s” must be a number.", field=name), name, code="invalid_type")
             return self._in_range(name, Decimal(value)).quantize(_CENTS, rounding=ROUND_HALF_UP)

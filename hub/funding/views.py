@@ -1,9 +1,10 @@
 """Adding and changing an initiative's funding streams."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from hub.auth.access import manager_required
@@ -15,6 +16,7 @@ from hub.funding.forms import FundingForm
 from hub.funding.models import FundingStream
 from hub.initiatives.models import Initiative
 from hub.initiatives.service import get_initiative
+from hub.money import MAX_TEXT, AmountAmbiguous, AmountError, display, parse_amount, parse_share
 from hub.stakeholders.service import list_organisations
 
 bp = Blueprint("funding", __name__)
@@ -80,3 +82,22 @@ def delete(stream_id: int) -> Response:
     session.commit()
     flash(_("Funding stream removed."), "success")
     return redirect(url_for("initiatives.detail", initiative_id=initiative_id))
+
+
+@bp.get("/funding/amount-preview")
+@login_required
+def amount_preview() -> Response:
+    """How the server reads a typed amount or share, for the form's live preview (static/amount.js)."""
+    raw = request.args.get("text", "")[:MAX_TEXT + 1]
+    currency = request.args.get("currency", "")[:3].upper()
+    currency = currency if len(currency) == 3 and currency.isalpha() else "EUR"
+    share = request.args.get("kind") == "share"
+    try:
+        value = parse_share(raw) if share else parse_amount(raw, currency)
+    except AmountAmbiguous as question:
+        return jsonify(question=question.message, choices=[[label, text] for _v, label, text in question.choices])
+    except AmountError as error:
+        return jsonify(error=error.message)
+    if value is None:
+        return jsonify(preview="")
+    return jsonify(preview=f"{format_decimal(value)} %" if share else display(value, currency))

@@ -28,6 +28,8 @@ def import_command(file: Path, dry_run: bool, fmt: str | None) -> None:
         raise click.ClickException(error.message) from None
     for error in plan.errors:
         click.echo(f"line {error.line}\t{error.column}\t{error.message}", err=True)
+    for warning in plan.warnings:
+        click.echo(f"line {warning.line}\t{warning.column}\twarning: {warning.message}", err=True)
     if plan.ignored_columns:
         click.echo(f"ignored columns: {', '.join(plan.ignored_columns)}", err=True)
     if not plan.ok:

@@ -65,6 +65,7 @@ class Change:
     new_funding: list[str] = field(default_factory=list)  # funder names
     changed_funding: list[str] = field(default_factory=list)
     new_roles: list[tuple[str, str]] = field(default_factory=list)  # (role, organisation name)
+    brings: dict[str, int] = field(default_factory=dict)  # dates, amounts, partners, regions the row holds
 
 
 @dataclass
@@ -81,6 +82,7 @@ class _Target:
     changed_streams: list[tuple[FundingStream, funding.FundingInput]] = field(default_factory=list)
     new_roles: list[tuple[int, str]] = field(default_factory=list)  # (organisation id, role)
     changed_fields: list[str] = field(default_factory=list)
+    brings: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -91,6 +93,7 @@ class ImportPlan:
     filename: str
     rows: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # imported, but not all of it: line 0 is the whole file
     ignored_columns: list[str] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     unchanged: int = 0
@@ -161,16 +164,21 @@ def read_file(data: bytes, fmt: str | None = None) -> tuple[Sheet, Shape]:
     if fmt in (CSV, XLSX) and fmt != container:
         raise FileRejected(_("You chose %(chosen)s, but this is a %(actual)s file.", chosen=fmt.upper(),
                              actual=container.upper()))
-    sheet = read_sheet(data, container)
-    return sheet, shape_for(sheet.headers, KEEPEU if fmt == KEEPEU else None if fmt is None else TEMPLATE)
+    book = read_sheet(data, container)
+    return book.main, shape_for(book.main.headers, KEEPEU if fmt == KEEPEU else None if fmt is None else TEMPLATE,
+                                book.partners)
 
 
 def _plan(session: Session, data: bytes, *, filename: str, fmt: str | None) -> ImportPlan:
     sheet, shape = read_file(data, fmt)
     plan = ImportPlan(shape=shape.name, filename=filename, rows=len(sheet.rows),
                       ignored_columns=[sheet.labels[h] for h in shape.ignored])
-    planner = _Planner(session, shape, plan, sheet.labels, source=f"{shape.source}: {filename}"[:500])
+    partners = shape.partner_sheet if isinstance(shape, KeepEuShape) else None
+    labels = {**(partners.labels if partners else {}), **sheet.labels}
+    planner = _Planner(session, shape, plan, labels, source=f"{shape.source}: {filename}"[:500])
     planner.run([shape.parse(line, cells) for line, cells in sheet.rows])
+    plan.warnings.extend(RowError(line, column, message) for line, column, message in shape.warnings(labels))
+    plan.warnings.sort(key=lambda e: e.line)
     plan.errors.sort(key=lambda e: e.line)
     plan.changes.sort(key=lambda c: c.line)
     return plan
@@ -231,7 +239,10 @@ class _Planner:
         for row, target in zip(rows, targets):
             for column, message in row.errors:
                 self._error(row.line, column, message)
+            self.plan.warnings.extend(RowError(row.line, self.labels.get(column, column), message)
+                                      for column, message in row.warnings)
             if target is not None:
+                target.brings = row.brings
                 self._plan_row(row, target)
         for target in self.targets.values():
             self._describe(target)
@@ -439,7 +450,8 @@ class _Planner:
         change = Change(target.line, "create" if target.existing is None else "update", _primary(target.data),
                         new_funding=[self.org_names[d.funder_id or 0] for d in target.new_streams],
                         changed_funding=[self.org_names[d.funder_id or 0] for _s, d in target.changed_streams],
-                        new_roles=[(role, self.org_names[org_id]) for org_id, role in target.new_roles])
+                        new_roles=[(role, self.org_names[org_id]) for org_id, role in target.new_roles],
+                        brings=target.brings)
         if target.existing is not None:
             before = initiatives.snapshot(target.existing)
             after = initiatives.snapshot_input(target.data)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -19,13 +20,16 @@ from hub import clock
 from hub.initiatives.models import InitiativeKind, InitiativeStatus
 from hub.stakeholders.models import OrganisationType
 from hub.text import fold
+from hub.regions import REGIONS
 from hub.transfer.reading import (
     CellError,
     FileRejected,
+    Sheet,
     normalise_header,
     parse_bool,
     parse_date,
     parse_decimal,
+    parse_percentage,
     split_list,
     split_parallel,
     text,
@@ -85,6 +89,8 @@ class ParsedRow:
     streams: list[StreamSpec] | None = None  # None: the file has no funding columns
     roles: list[tuple[OrgRef, str]] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (column, message)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (column, message): imported, but not whole
+    brings: dict[str, int] = field(default_factory=dict)  # how many dates, amounts, partners, regions
 
     def read(self, column: str, reader: Any, value: Any) -> Any:
         """``reader(value)``, or None with the cell's error noted against ``column``."""
@@ -237,6 +243,10 @@ class TemplateShape:
         self.has_funding = any(c in self.present for c in _FUNDING_COLUMNS)
         self.funding_readers = [r for r in _FUNDING_READERS if r[0] in self.present]
 
+    def warnings(self, labels: dict[str, str]) -> list[tuple[int, str, str]]:
+        """The template has no column the registry cannot hold."""
+        return []
+
     def parse(self, line: int, cells: dict[str, Any]) -> ParsedRow:
         row = ParsedRow(line, {})
         for column, handle in self.handlers:
@@ -282,104 +292,227 @@ _FUNDING_READERS = (("funding_kind", "kind", _code), ("amount", "amount", parse_
                     ("funding_end", "end_date", parse_date))
 
 
-# keep.eu project exports: accepted spellings of each column, after ``normalise_header``.
+# keep.eu exports: accepted spellings of each column, after ``normalise_header``; the first is keep.eu's own.
 KEEPEU_COLUMNS: dict[str, tuple[str, ...]] = {
     "programme": ("programme", "programme_name", "program", "program_name"),
     "acronym": ("project_acronym", "acronym"),
-    "name": ("project_name", "project_name_in_english", "project_title", "name"),
-    "description": ("project_description", "description_in_english", "description", "project_summary", "summary"),
-    "start_date": ("project_start_date", "start_date"),
-    "end_date": ("project_end_date", "end_date"),
-    "total_budget": ("total_budget", "project_total_budget", "total_eligible_budget", "project_budget"),
-    "eu_contribution": ("eu_contribution", "erdf_contribution", "erdf", "eu_co_financing", "eu_cofinancing",
-                        "eu_funding"),
+    "name": ("project_name_in_english", "project_name", "project_title", "name"),
+    "description": ("description_in_english", "project_description", "description", "project_summary", "summary"),
+    "achievements": ("expected_achievements_in_english",),
+    "start_date": ("project_start", "project_start_date", "start_date"),
+    "end_date": ("project_end", "project_end_date", "end_date"),
+    "total_budget": ("project's_total_budget_/_expenditure", "total_budget", "project_total_budget",
+                     "total_eligible_budget", "project_budget"),
+    "eu_contribution": ("project's_eu_funding", "eu_contribution", "erdf_contribution", "erdf", "eu_co_financing",
+                        "eu_cofinancing", "eu_funding"),
+    "cofinancing_rate": ("union_co_financing_rate", "co_financing_rate", "eu_co_financing_rate"),
+    "website": ("website", "project_website"),
     "partners": ("partners", "project_partners", "partner_list"),
     "lead_partner": ("lead_partner", "project_lead_partner"),
-    "external_id": ("project_id", "keep_id", "id"),
+    "external_id": ("project_id_(2021_2027_only)", "project_id", "keep_id", "id"),
 }
 _KEEPEU_REQUIRED = ("programme", "acronym", "name")
+_KEEPEU_ALIASES = ("project_name_in_language_2", "project_name_in_language_3", "project_name_in_language_4")
+# The partners sheet of a keep.eu workbook.
+PARTNER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "programme": KEEPEU_COLUMNS["programme"],
+    "external_id": KEEPEU_COLUMNS["external_id"],
+    "acronym": KEEPEU_COLUMNS["acronym"],
+    "name": ("organisation_in_english", "organisation", "partner"),
+    "lead": ("lead_partner",),
+    "country": ("country_code", "country"),
+    "nuts3": ("nuts3_code_(or_equivalent)", "nuts3_code", "nuts3"),
+    "nuts2": ("nuts2_code_(or_equivalent)", "nuts2_code", "nuts2"),
+}
+_PARTNER_OTHER_NAMES = ("organisation_in_language_2", "organisation_in_language_3", "organisation_in_language_4")
+# Columns keep.eu fills with meaning the registry has no place for: each is named in the preview as a warning.
+_KEEPEU_UNUSED = ("description_in_language_2", "description_in_language_3", "description_in_language_4",
+                  "theme_1", "theme_2", "theme_3")
+_PARTNER_UNUSED = ("erdf_contribution_(2014_2020_only)", "partner's_programme_co_financing_(eur)_(2021_2027_only)",
+                   "partner's_total_eligible_budget_/_expenditure", "type_of_organisation",
+                   "participant_identification_code", "town", "website")
+_NOT_AVAILABLE = {"n.a.", "n.a", "n/a"}
+_KEEPEU_COUNTRIES = {"EL": "GR", "UK": "GB"}  # keep.eu writes EU country codes, not ISO ones
 
 
 def looks_like_keepeu(headers: list[str]) -> bool:
     return any(h in KEEPEU_COLUMNS["acronym"] for h in headers) and "kind" not in headers
 
 
+def _present(value: Any) -> Any:
+    """keep.eu writes “N.a.” where a value is missing."""
+    if value.__class__ is str and value.strip().casefold() in _NOT_AVAILABLE:
+        return None
+    return value
+
+
+def _columns(headers: list[str], aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {key: next(h for h in headers if h in names) for key, names in aliases.items()
+            if any(h in names for h in headers)}
+
+
+def _project_key(programme: Any, project_id: Any, acronym: Any, name: Any = None) -> tuple[str, ...]:
+    """How keep.eu's sheets refer to one project: programme + project id (2021-2027), else programme + acronym,
+    else programme + English name."""
+    for kind, value in (("id", project_id), ("acronym", acronym), ("name", name)):
+        if found := text(_present(value)):
+            return (fold(text(_present(programme))), kind, fold(found))
+    return ()
+
+
 class KeepEuShape:
-    """keep.eu project rows: each project becomes an Interreg project under its programme, its EU contribution a
-    funding stream from the programme's funder organisation, its partners organisations with partner roles."""
+    """keep.eu project rows: each project becomes an Interreg project under its programme, its EU funding a funding
+    stream from the programme's funder organisation (its total budget kept with it), its partners organisations with
+    lead and partner roles, and their NUTS codes its regions. A workbook brings the partners on a sheet of their own."""
 
     name = KEEPEU
     source = "keep.eu"
     programme_name_field = "name_en"
 
-    def __init__(self, headers: list[str]) -> None:
-        self.columns = {
-            key: next(h for h in headers if h in aliases)
-            for key, aliases in KEEPEU_COLUMNS.items() if any(h in aliases for h in headers)
-        }
+    def __init__(self, headers: list[str], partners: Sheet | None = None) -> None:
+        self.columns = _columns(headers, KEEPEU_COLUMNS)
         missing = [KEEPEU_COLUMNS[key][0] for key in _KEEPEU_REQUIRED if key not in self.columns]
         if missing:
             raise FileRejected(_("Required columns are missing: %(columns)s.", columns=", ".join(missing)))
-        self.role_columns = {"lead": self.columns.get("lead_partner", ""), "partner": self.columns.get("partners", "")}
-        used = set(self.columns.values())
-        self.ignored = [h for h in headers if h and h not in used]
+        self.aliases = [h for h in headers if h in _KEEPEU_ALIASES]
+        self.partner_sheet = partners
+        self.partner_columns = _columns(partners.headers, PARTNER_COLUMNS) if partners else {}
+        if partners is not None and "name" not in self.partner_columns:
+            raise FileRejected(_("Required columns are missing: %(columns)s.", columns=PARTNER_COLUMNS["name"][0]))
+        self.partners_of: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+        for line, cells in partners.rows if partners else ():
+            column = self.partner_columns.get
+            key = _project_key(cells.get(column("programme", "")), cells.get(column("external_id", "")),
+                               cells.get(column("acronym", "")))
+            self.partners_of[key].append((line, cells))
+        self.role_columns = {"lead": self.columns.get("lead_partner", self.partner_columns.get("lead", "")),
+                             "partner": self.columns.get("partners", self.partner_columns.get("name", ""))}
+        used = {*self.columns.values(), *self.aliases}
+        self.unused = [h for h in headers if h in _KEEPEU_UNUSED]
+        if partners is not None:
+            self.unused += [h for h in partners.headers if h in _PARTNER_UNUSED]
+        self.ignored = [h for h in headers if h and h not in used and h not in _KEEPEU_UNUSED]
         self.initiative_columns = {"name_en": self.columns["name"], "name_nl": self.columns["name"],
-                                   "parent_id": self.columns["programme"]}
-        for key in ("acronym", "description", "start_date", "end_date"):
+                                   "parent_id": self.columns["programme"],
+                                   "regions": self.partner_columns.get("nuts3", "")}
+        for key in ("acronym", "description", "start_date", "end_date", "website"):
             if key in self.columns:
                 self.initiative_columns[key] = self.columns[key]
-        amount_column = self.columns.get("eu_contribution", self.columns["acronym"])
+        amount_column = self.columns.get("eu_contribution", self.columns.get("total_budget", self.columns["acronym"]))
         self.funding_columns = {"funder_id": self.columns["programme"], "amount": amount_column,
-                                "cofinancing_share": self.columns.get("total_budget", amount_column),
+                                "cofinancing_share": self.columns.get("cofinancing_rate",
+                                                                      self.columns.get("total_budget", amount_column)),
                                 "start_date": self.columns.get("start_date", amount_column),
                                 "end_date": self.columns.get("end_date", amount_column)}
+        self.claimed: set[tuple[str, ...]] = set()
 
     def parse(self, line: int, cells: dict[str, Any]) -> ParsedRow:
         def cell(key: str) -> Any:
-            return cells.get(self.columns[key]) if key in self.columns else None
+            return _present(cells.get(self.columns[key])) if key in self.columns else None
 
         row = ParsedRow(line, {"kind": InitiativeKind.INTERREG_PROJECT.value})
         column = self.columns.get
         row.programme = row.read(column("programme"), bounded_text(250), cell("programme")) or ""
         row.fields["acronym"] = row.read(column("acronym"), bounded_text(60), cell("acronym"))
         row.fields["name_en"] = row.read(column("name"), bounded_text(250), cell("name"))
-        if "description" in self.columns:
-            row.fields["description"] = text(cell("description"))
+        if self.aliases:
+            row.fields["aliases"] = list(dict.fromkeys(
+                name for name in (text(_present(cells.get(h))) for h in self.aliases) if name))
+        if "description" in self.columns or "achievements" in self.columns:
+            row.fields["description"] = "\n\n".join(t for t in (text(cell("description")), text(cell("achievements")))
+                                                     if t)
+        if "website" in self.columns:
+            row.fields["website"] = row.read(column("website"), bounded_text(500), cell("website")) or ""
         start = row.read(column("start_date", ""), parse_date, cell("start_date"))
         end = row.read(column("end_date", ""), parse_date, cell("end_date"))
         if "start_date" in self.columns:
             row.fields["start_date"] = start
         if "end_date" in self.columns:
             row.fields["end_date"] = end
+        row.brings["dates"] = (start is not None) + (end is not None)
         row.fields["status"] = _status_from_dates(start, end)
         if "external_id" in self.columns:
             row.external_id = row.read(column("external_id"), bounded_text(120), cell("external_id")) or None
         self._funding(row, cell, start, end)
-        lead = [OrgRef.parse(name, OrganisationType.OTHER) for name in split_list(cell("lead_partner"))]
-        row.roles = [(ref, "lead") for ref in lead]
-        lead_names = {ref.name.casefold() for ref in lead}
-        row.roles.extend((ref, "partner") for ref in (OrgRef.parse(n, OrganisationType.OTHER)
-                                                      for n in split_list(cell("partners")))
-                         if ref.name.casefold() not in lead_names)
+        if self.partner_sheet is not None:
+            self._partners_from_sheet(row, _project_key(row.programme, row.external_id, row.fields["acronym"],
+                                                        row.fields["name_en"]))
+        else:
+            lead = [OrgRef.parse(name, OrganisationType.OTHER) for name in split_list(cell("lead_partner"))]
+            row.roles = [(ref, "lead") for ref in lead]
+            lead_names = {ref.name.casefold() for ref in lead}
+            row.roles.extend((ref, "partner") for ref in (OrgRef.parse(n, OrganisationType.OTHER)
+                                                          for n in split_list(cell("partners")))
+                             if ref.name.casefold() not in lead_names)
+        row.brings["partners"] = len(row.roles)
         return row
 
+    def _partners_from_sheet(self, row: ParsedRow, key: tuple[str, ...]) -> None:
+        """The project's rows on the partners sheet: organisations with their roles, and NUTS codes as regions."""
+        column = self.partner_columns.get
+        regions: list[str] = []
+        outside: list[str] = []
+        self.claimed.add(key)
+        for line, cells in self.partners_of.get(key, []):
+            def cell(name: str, cells: dict[str, Any] = cells) -> Any:
+                return _present(cells.get(column(name, "")))
+
+            name = text(cell("name")) or next(
+                (text(_present(cells.get(h))) for h in _PARTNER_OTHER_NAMES if text(_present(cells.get(h)))), "")
+            if not name:
+                row.errors.append((column("name", ""), _("Line %(line)d of the partners sheet names no organisation.",
+                                                         line=line)))
+                continue
+            country = text(cell("country")).upper()
+            ref = OrgRef(name, name, _KEEPEU_COUNTRIES.get(country, country) or None, OrganisationType.OTHER.value)
+            lead = row.read(column("lead", ""), parse_bool, cell("lead"))
+            row.roles.append((ref, "lead" if lead else "partner"))
+            codes = [text(cell("nuts3")).upper(), text(cell("nuts2")).upper()]
+            known = next((code for code in codes if code in REGIONS), None)
+            if known:
+                regions.append(known)
+            elif codes[0] or codes[1]:
+                outside.append(codes[0] or codes[1])
+        if self.partner_columns.get("nuts3") or self.partner_columns.get("nuts2"):
+            row.fields["regions"] = list(dict.fromkeys(regions))
+            row.brings["regions"] = len(row.fields["regions"])
+        if outside:
+            row.warnings.append((column("nuts3", ""), _("Regions outside the hub's area were left out: %(codes)s.",
+                                                        codes=", ".join(dict.fromkeys(outside)))))
+
+    def warnings(self, labels: dict[str, str]) -> list[tuple[int, str, str]]:
+        """Whole-file warnings: meaningful columns the registry cannot hold, and partners of no project in the file."""
+        found = [(0, labels.get(h, h), _("This column is not imported: the registry has no place for it."))
+                 for h in self.unused]
+        for key, rows in self.partners_of.items():
+            if key not in self.claimed:
+                found.extend((line, self.partner_columns.get("acronym", ""),
+                              _("This partner (partners sheet) belongs to no project in the file."))
+                             for line, _cells in rows)
+        return found
+
     def _funding(self, row: ParsedRow, cell: Any, start: date | None, end: date | None) -> None:
-        if "eu_contribution" not in self.columns:
+        """The EU funding as a stream from the programme's funder; the total budget is kept in the stream (as its
+        note, and as the co-financing share when keep.eu gives no rate), never dropped."""
+        if "eu_contribution" not in self.columns and "total_budget" not in self.columns:
             return
         row.streams = []
-        eu = row.read(self.columns["eu_contribution"], parse_decimal, cell("eu_contribution"))
+        eu = row.read(self.columns.get("eu_contribution", ""), parse_decimal, cell("eu_contribution"))
         total = row.read(self.columns.get("total_budget", ""), parse_decimal, cell("total_budget"))
-        if eu is None:
+        rate = row.read(self.columns.get("cofinancing_rate", ""), parse_percentage, cell("cofinancing_rate"))
+        row.brings["amounts"] = (eu is not None) + (total is not None)
+        if eu is None and total is None:
             return
-        share = None
-        if total:
+        share = rate
+        if eu is not None and total:
             if eu > total:
                 row.errors.append((self.columns["eu_contribution"],
                                    _("The EU contribution is larger than the total budget.")))
-            else:
+            elif share is None:
                 share = (eu / total * 100).quantize(Decimal("0.01"))
+        note = f"Total budget / expenditure (keep.eu): {total:.2f} EUR" if total is not None else ""
         row.streams.append(StreamSpec(None, {"kind": "temporary", "amount": eu, "start_date": start, "end_date": end,
-                                             "cofinancing_share": share}))
+                                             "cofinancing_share": share, "note": note}))
 
 
 def _status_from_dates(start: date | None, end: date | None) -> str:
@@ -394,8 +527,8 @@ def _status_from_dates(start: date | None, end: date | None) -> str:
 Shape = TemplateShape | KeepEuShape
 
 
-def shape_for(headers: list[str], wanted: str | None) -> Shape:
+def shape_for(headers: list[str], wanted: str | None, partners: Sheet | None = None) -> Shape:
     """The shape the caller asked for, or the one the headers show."""
     if wanted == KEEPEU or (wanted is None and looks_like_keepeu(headers)):
-        return KeepEuShape(headers)
+        return KeepEuShape(headers, partners)
     return TemplateShape(headers)
