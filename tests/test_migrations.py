@@ -55,3 +55,26 @@ def test_upgrade_downgrade_upgrade_round_trip(scratch_database: str) -> None:
     command.upgrade(config, "heads")
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
     engine.dispose()
+
+
+def test_initiative_name_keys_are_recomputed_without_merging_lookalikes(scratch_database: str) -> None:
+    """Rows saved before the lookalike-aware key get it; two old lookalikes keep apart (one keeps its old key)."""
+    from hub.text import name_key
+
+    config = alembic_config(scratch_database)
+    command.upgrade(config, "0010_feeds")
+    engine = create_engine(scratch_database)
+    old_rows = [(1, "grens\u200binfo", "Grens\u200bInfo"), (2, "grensinfo", "GrensInfo"), (3, "ｅｄｌ", "ＥＤＬ")]
+    with engine.begin() as conn:
+        for ident, key, name in old_rows:
+            conn.execute(text(
+                "INSERT INTO initiatives (id, slug, kind, name_nl, name_key, aliases, description, status,"
+                " dates_estimated, source, created_at, updated_at) VALUES (:id, :slug, 'other', :name, :key, '', '',"
+                " 'active', false, '', '2025-01-01 00:00:00+00', '2025-01-01 00:00:00+00')"
+            ), {"id": ident, "slug": f"i{ident}", "name": name, "key": key})
+    command.upgrade(config, "heads")
+    with engine.connect() as conn:
+        keys = dict(conn.execute(text("SELECT id, name_key FROM initiatives")).all())
+    engine.dispose()
+    assert keys[3] == name_key("ＥＤＬ") == name_key("EDL")
+    assert {keys[1], keys[2]} == {"grens\u200binfo", name_key("GrensInfo")}
