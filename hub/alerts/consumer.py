@@ -13,12 +13,14 @@ Which events reach whom:
 - ``InitiativeAlerts`` about an organisation (news mentioning it) reach the subscriptions to that organisation;
 - owner notices (opt-in confirmation, webhook switched off) reach the one subscription they are about.
 Only events from the moment a subscription was confirmed on count, however far the fan-out lags behind.
+Stream reminders (``REMINDERS``) reach a subscription only at its own offsets (or the central ones).
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import ColumnElement, Integer, Select, String, Subquery, and_, case, cast, func, insert, literal, or_, select, union, update
 from sqlalchemy.orm import Session
 
@@ -34,7 +36,15 @@ from hub.alerts.models import (
     ScopeKind,
     SubscriptionStatus,
 )
-from hub.alerts.service import OWNER_NOTICES, SUBSCRIPTION_SUBJECT, organisation_links, region_matches, theme_matches
+from hub.alerts.service import (
+    OWNER_NOTICES,
+    REMINDERS,
+    SUBSCRIPTION_SUBJECT,
+    offsets_text,
+    organisation_links,
+    region_matches,
+    theme_matches,
+)
 from hub.events import Event, events_after
 from hub.initiatives.models import InitiativeAdviceLink, InitiativeRegion
 
@@ -90,8 +100,9 @@ def follow_events(session: Session) -> int:
     now = clock.now()
     created_at = literal(now, AlertItem.created_at.type)
     columns = ["subscription_id", "event_id", "created_at"]
+    central = offsets_text(current_app.config["REMINDER_OFFSETS"])
     for source in _initiative_sources(batch, first, last):
-        pairs = union(*_initiative_matches(source)).subquery()
+        pairs = union(*_initiative_matches(source, central)).subquery()
         session.execute(insert(AlertItem).from_select(columns, select(pairs.c[0], pairs.c[1], created_at)))
     pairs = union(*_subject_matches(first, last)).subquery()
     session.execute(insert(AlertItem).from_select(columns, select(pairs.c[0], pairs.c[1], created_at)))
@@ -102,8 +113,10 @@ def follow_events(session: Session) -> int:
 
 def _initiative_sources(batch: Sequence[Event], first: int, last: int) -> list[Subquery]:
     """(event_id, initiative_id) relations: one query for events about an initiative, one row per other event naming one."""
+    offset = case((Event.name.in_(REMINDERS), cast(Event.payload["offset"].as_integer(), String)), else_=None)
     sources = [
-        select(Event.id.label("event_id"), Event.subject_id.label("initiative_id"), Event.occurred_at)
+        select(Event.id.label("event_id"), Event.subject_id.label("initiative_id"), Event.occurred_at,
+               offset.label("offset"))
         .where(Event.id >= first, Event.id <= last, Event.subject_type == "initiative", InitiativeAlerts.condition())
         .subquery()
     ]
@@ -111,14 +124,17 @@ def _initiative_sources(batch: Sequence[Event], first: int, last: int) -> list[S
         named = event.payload.get("initiative_id") if isinstance(event.payload, dict) else None
         if event.subject_type != "initiative" and isinstance(named, int) and InitiativeAlerts.matches(event.name):
             sources.append(select(literal(event.id, Integer).label("event_id"), literal(named, Integer).label("initiative_id"),
-                                  literal(event.occurred_at, Event.occurred_at.type).label("occurred_at")).subquery())
+                                  literal(event.occurred_at, Event.occurred_at.type).label("occurred_at"),
+                                  literal(None, String).label("offset")).subquery())
     return sources
 
 
-def _initiative_matches(about: Subquery) -> list[Select]:
+def _initiative_matches(about: Subquery, central: str) -> list[Select]:
     """(subscription_id, event_id) for the initiative-derived scopes of the events in ``about``."""
     sub = AlertSubscription
-    active = and_(sub.status == SubscriptionStatus.ACTIVE, sub.confirmed_at < about.c.occurred_at)
+    chosen = literal(",") + func.coalesce(sub.reminder_offsets, literal(central)) + literal(",")
+    at_offset = or_(about.c.offset.is_(None), chosen.like(literal("%,") + about.c.offset + literal(",%")))
+    active = and_(sub.status == SubscriptionStatus.ACTIVE, sub.confirmed_at < about.c.occurred_at, at_offset)
     links = organisation_links()
 
     def scoped(kind: ScopeKind) -> ColumnElement[bool]:

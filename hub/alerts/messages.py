@@ -14,6 +14,7 @@ from email.utils import format_datetime, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel.numbers import format_percent
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -130,6 +131,8 @@ def describe(session: Session, item: AlertItem) -> Notice:
             text = _("%(name)s now has open-ended funding (it was to end on %(old)s).",
                      name=name, old=_date(payload.get("old_horizon")))
         return Notice(_("Funding cliff of %(name)s lifted", name=name), text, link)
+    if event.name in (AlertEvent.CLIFF_STREAM, AlertEvent.CLIFF_RENEWAL, AlertEvent.CLIFF_STREAM_LIFTED):
+        return _describe_stream(event.name, payload, name, link)
     if event.name == AlertEvent.STREAM_ENDED:
         return Notice(
             _("A funding stream of %(name)s has ended", name=name),
@@ -154,6 +157,57 @@ def describe(session: Session, item: AlertItem) -> Notice:
     source = payload.get("link") or payload.get("url")
     url = source if isinstance(source, str) and source.startswith(("http://", "https://")) else None
     return Notice(f"{label}: {name}", title or label, url or link)
+
+
+def _share(value: Any) -> str:
+    try:
+        return format_percent(Decimal(str(value)), locale=locale_code()) if value is not None else _("share unknown")
+    except (InvalidOperation, ValueError):
+        return _("share unknown")
+
+
+def _describe_stream(name_of_event: str, payload: dict[str, Any], name: str, link: str | None) -> Notice:
+    """A stream's own cliff: its money, its share of the initiative's funding, its end or renewal decision."""
+    funder = payload.get("funder") or "—"
+    amount, share = _amount(payload.get("amount"), payload.get("currency")), _share(payload.get("share"))
+    end = _date(payload.get("end_date"))
+    if name_of_event == AlertEvent.CLIFF_STREAM_LIFTED:
+        if payload.get("successor_id"):
+            text = _("A successor is recorded for the funding by %(funder)s (%(amount)s) that was to end on %(old)s.",
+                     funder=funder, amount=amount, old=_date(payload.get("old_date")))
+        else:
+            text = _("The funding by %(funder)s (%(amount)s) now runs until %(date)s (it was to end on %(old)s).",
+                     funder=funder, amount=amount, date=end, old=_date(payload.get("old_date")))
+        return Notice(_("Funding cliff of %(name)s lifted: %(funder)s", name=name, funder=funder), text, link)
+    days_left = int(payload.get("days_left", 0))
+    if name_of_event == AlertEvent.CLIFF_RENEWAL:
+        if days_left > 0:
+            title = ngettext("Renewal of the %(funder)s funding of %(name)s to be decided in %(num)d day",
+                             "Renewal of the %(funder)s funding of %(name)s to be decided in %(num)d days",
+                             days_left, funder=funder, name=name)
+        elif days_left == 0:
+            title = _("Renewal of the %(funder)s funding of %(name)s to be decided today", funder=funder, name=name)
+        else:
+            title = ngettext("Renewal of the %(funder)s funding of %(name)s overdue by %(num)d day",
+                             "Renewal of the %(funder)s funding of %(name)s overdue by %(num)d days",
+                             -days_left, funder=funder, name=name)
+        text = _("The funding by %(funder)s (%(amount)s, %(share)s of the funding of %(name)s) ends on %(date)s; "
+                 "renewal is to be decided by %(decision)s. No successor or extension is recorded.",
+                 funder=funder, amount=amount, share=share, name=name, date=end, decision=_date(payload.get("date")))
+        return Notice(title, text, link)
+    if days_left > 0:
+        title = ngettext("%(amount)s (%(share)s) of the funding of %(name)s ends in %(num)d day",
+                         "%(amount)s (%(share)s) of the funding of %(name)s ends in %(num)d days",
+                         days_left, amount=amount, share=share, name=name)
+    elif days_left == 0:
+        title = _("%(amount)s (%(share)s) of the funding of %(name)s ends today", amount=amount, share=share, name=name)
+    else:
+        title = ngettext("%(amount)s (%(share)s) of the funding of %(name)s ended %(num)d day ago",
+                         "%(amount)s (%(share)s) of the funding of %(name)s ended %(num)d days ago",
+                         -days_left, amount=amount, share=share, name=name)
+    text = _("The funding by %(funder)s ends on %(date)s and no successor is recorded. %(name)s goes on with less money.",
+             funder=funder, date=end, name=name)
+    return Notice(title, text, link)
 
 
 def _unsubscribe_url(subscription: AlertSubscription) -> str:

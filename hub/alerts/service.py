@@ -8,6 +8,7 @@ from __future__ import annotations
 import enum
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,7 +31,9 @@ from hub.alerts.models import (
     ScopeKind,
     SubscriptionStatus,
 )
+from hub.alerts.settings import parse_offsets
 from hub.auth.models import User
+from hub.config import ConfigError
 from hub.db import is_value_of
 from hub.errors import Conflict, NotFound, ValidationFailed
 from hub.events import record_event
@@ -48,6 +51,10 @@ class AlertEvent(enum.StrEnum):
     CLIFF_THRESHOLD = "alerts.cliff_threshold"
     CLIFF_LIFTED = "alerts.cliff_lifted"
     STREAM_ENDED = "alerts.stream_ended"
+    # Per stream (names under "alerts.cliff_", so they reach the initiative's followers).
+    CLIFF_STREAM = "alerts.cliff_stream"
+    CLIFF_RENEWAL = "alerts.cliff_renewal"
+    CLIFF_STREAM_LIFTED = "alerts.cliff_stream_lifted"
     SUBSCRIPTION_REQUESTED = "alerts.subscription_requested"
     SUBSCRIBED = "alerts.subscribed"
     SUBSCRIPTION_CHANGED = "alerts.subscription_changed"
@@ -60,10 +67,20 @@ class AlertEvent(enum.StrEnum):
 EVENT_LABELS.setdefault(AlertEvent.CLIFF_THRESHOLD.value, _l("Funding cliff threshold reached"))
 EVENT_LABELS.setdefault(AlertEvent.CLIFF_LIFTED.value, _l("Funding cliff lifted"))
 EVENT_LABELS.setdefault(AlertEvent.STREAM_ENDED.value, _l("Funding stream ended without structural successor"))
+EVENT_LABELS.setdefault(AlertEvent.CLIFF_STREAM.value, _l("Funding stream ending"))
+EVENT_LABELS.setdefault(AlertEvent.CLIFF_RENEWAL.value, _l("Renewal decision due"))
+EVENT_LABELS.setdefault(AlertEvent.CLIFF_STREAM_LIFTED.value, _l("Funding stream cliff lifted"))
 
 # Subject type of subscription events; the owner notices among them are mailed to the subscriber.
 SUBSCRIPTION_SUBJECT = "alert_subscription"
 OWNER_NOTICES = (AlertEvent.SUBSCRIPTION_REQUESTED.value, AlertEvent.WEBHOOK_DISABLED.value)
+# Reminders at an offset from a stream's date: each subscription hears only those at its offsets.
+REMINDERS = (AlertEvent.CLIFF_STREAM.value, AlertEvent.CLIFF_RENEWAL.value)
+
+
+def offsets_text(offsets: Sequence[int]) -> str:
+    """The stored form of reminder offsets, "-90,0,14": the fan-out matches ",<offset>," inside it."""
+    return ",".join(str(d) for d in sorted(set(offsets)))
 
 
 @dataclass
@@ -74,6 +91,8 @@ class SubscriptionInput:
     email_enabled: bool = True
     webhook_url: str | None = None
     locale: str = "en"
+    # "-90,0,14": days around stream ends and renewal decisions; empty: the central HUB_REMINDER_OFFSETS.
+    reminder_offsets: str = ""
 
 
 # --- scope rules: the same SQL for fan-out (per event) and feeds (per subscription) ---------------------
@@ -169,6 +188,11 @@ def _validate(session: Session, data: SubscriptionInput) -> tuple[str, str, dict
         parts = urlsplit(data.webhook_url)
         if parts.scheme not in ("http", "https") or not parts.hostname or len(data.webhook_url) > 500:
             errors["webhook_url"] = [_("The webhook address must be an http:// or https:// URL.")]
+    try:
+        if data.reminder_offsets.strip():
+            data.reminder_offsets = offsets_text(parse_offsets(data.reminder_offsets))
+    except ConfigError:
+        errors["reminder_offsets"] = [_("Give reminder days as whole numbers separated by commas, such as -90,-30,0,14.")]
     if not data.email_enabled and not data.webhook_url:
         errors["email_enabled"] = [_("Choose at least one way to be alerted: e-mail or a webhook.")]
     return kind, key, errors
@@ -179,6 +203,7 @@ def _snapshot(subscription: AlertSubscription) -> dict[str, Any]:
         "scope_kind": subscription.scope_kind,
         "scope_key": subscription.scope_key,
         "rhythm": subscription.rhythm.value,
+        "reminder_offsets": subscription.reminder_offsets,
         "status": subscription.status.value,
         "email": subscription.email_enabled,
         "webhook": bool(subscription.webhook_url),
@@ -202,6 +227,7 @@ def _existing(session: Session, email: str, kind: str, key: str) -> AlertSubscri
 
 def _apply(subscription: AlertSubscription, data: SubscriptionInput) -> None:
     subscription.rhythm = Rhythm(data.rhythm)
+    subscription.reminder_offsets = data.reminder_offsets.strip() or None
     subscription.email_enabled = data.email_enabled
     if (data.webhook_url or None) != subscription.webhook_url:
         subscription.webhook_url = data.webhook_url or None

@@ -1,0 +1,189 @@
+"""Issue 12, funding truth: every stream that ends is a cliff of its own (money and share at risk), with
+planned/expected/actual ends, renewal decisions, successors and reminders before and after."""
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.alerts import cliffs, consumer, service
+from hub.alerts.models import AlertItem
+from hub.alerts.service import AlertEvent, SubscriptionInput
+from hub.auth.models import Role
+from hub.auth.service import create_user
+from hub.errors import ValidationFailed
+from hub.events import Event
+from hub.funding.horizon import funding_horizon, stream_cliffs
+from hub.funding.service import current_input, update_stream
+from tests.conftest import PASSWORD
+from tests.factories import initiative, stream
+from tests.test_alerts_support import Clock, fixed_clock  # noqa: F401 (fixture)
+
+THRESHOLDS = (365, 180, 90, 30, 0)
+TODAY = date(2026, 3, 1)
+END = TODAY + timedelta(days=400)
+
+
+def partial_cliff(db: Session):  # type: ignore[no-untyped-def]
+    """€250k structural money that stays and €1.2M (83 %) that ends: the horizon is open-ended."""
+    target = initiative(db, "Grensinfopunt Twente")
+    stream(db, target, funder="Provincie Overijssel", kind="structural", end=None, amount="250000", start=date(2020, 1, 1))
+    project = stream(db, target, funder="Interreg Deutschland-Nederland", end=END, amount="1200000", start=date(2023, 1, 1))
+    db.commit()
+    return target, project
+
+
+def events(db: Session, *names: str) -> list[tuple[str, dict]]:
+    rows = db.scalars(select(Event).where(Event.name.in_(names)).order_by(Event.id))
+    return [(e.name, e.payload) for e in rows]
+
+
+def run_days(db: Session, first: date, last: date) -> None:
+    day = first
+    while day <= last:
+        cliffs.evaluate(db, today=day, thresholds=THRESHOLDS)
+        db.commit()
+        day += timedelta(days=1)
+
+
+def change(db: Session, funding, **values) -> None:  # type: ignore[no-untyped-def]
+    update_stream(db, funding, dataclasses.replace(current_input(funding), **values), actor_id=None)
+    db.commit()
+
+
+def test_partial_cliff_is_money_at_risk_with_its_share(db: Session) -> None:
+    target, project = partial_cliff(db)
+    assert funding_horizon(target.funding_streams) is None, "the structural stream keeps the horizon open"
+    [cliff] = [c for c in stream_cliffs(target.funding_streams, 90) if c.stream.id == project.id]
+    assert (cliff.end, round(cliff.share * 100), cliff.decision, cliff.successor, cliff.last) == (
+        END, 83, END - timedelta(days=90), False, False)
+
+
+def test_partial_cliff_fires_at_each_offset_once_per_stream_and_after_the_end(db: Session) -> None:
+    target, project = partial_cliff(db)
+    run_days(db, END - timedelta(days=370), END + timedelta(days=20))
+    run_days(db, END + timedelta(days=3), END + timedelta(days=5))  # a rerun changes nothing
+
+    ends = events(db, AlertEvent.CLIFF_STREAM)
+    assert [(p["offset"], p["days_left"]) for _n, p in ends] == [
+        (-365, 365), (-180, 180), (-90, 90), (-30, 30), (0, 0), (14, -14)]
+    first = ends[0][1]
+    assert (first["stream_id"], Decimal(first["amount"]), first["share"], first["end_date"], first["horizon"]) == (
+        project.id, Decimal(1_200_000), "0.8276", END.isoformat(), None)
+    assert events(db, AlertEvent.CLIFF_THRESHOLD) == [], "the initiative itself goes on"
+    decisions = events(db, AlertEvent.CLIFF_RENEWAL)
+    decided = END - timedelta(days=90)
+    assert [(p["offset"], p["date"]) for _n, p in decisions] == [
+        (offset, decided.isoformat()) for offset in (-365, -180, -90, -30, 0, 14)], "-365 caught up on the first day"
+
+
+def test_a_missed_stretch_is_caught_up_with_one_reminder(db: Session) -> None:
+    partial_cliff(db)
+    cliffs.evaluate(db, today=END - timedelta(days=200), thresholds=THRESHOLDS)
+    cliffs.evaluate(db, today=END - timedelta(days=20), thresholds=THRESHOLDS)
+    db.commit()
+    assert [p["offset"] for _n, p in events(db, AlertEvent.CLIFF_STREAM)] == [-365, -30]
+
+
+def test_an_extension_lifts_the_stream_cliff_and_arms_the_new_end(db: Session) -> None:
+    _target, project = partial_cliff(db)
+    run_days(db, END - timedelta(days=31), END - timedelta(days=29))
+    later = END + timedelta(days=183)
+    change(db, project, expected_end_date=later)
+    assert project.effective_end == later and project.extended
+    run_days(db, END - timedelta(days=28), END - timedelta(days=28))
+
+    [(_name, lifted)] = events(db, AlertEvent.CLIFF_STREAM_LIFTED)
+    assert (lifted["rule"], lifted["old_date"], lifted["date"], lifted["end_date"]) == (
+        "end", END.isoformat(), later.isoformat(), later.isoformat())
+    assert [p["date"] for _n, p in events(db, AlertEvent.CLIFF_STREAM)][-1] == later.isoformat(), "re-armed on the new end"
+    assert events(db, AlertEvent.CLIFF_RENEWAL) == [], "its decision lay beyond catching up on the first day run"
+
+
+def test_a_successor_lifts_the_stream_cliff(db: Session) -> None:
+    target, project = partial_cliff(db)
+    run_days(db, END - timedelta(days=95), END - timedelta(days=90))
+    follow_up = stream(db, target, funder="Regio Deal Twente", start=END + timedelta(days=1), end=END + timedelta(days=800),
+                       amount="900000")
+    db.commit()
+    change(db, project, successor_id=follow_up.id)
+    run_days(db, END - timedelta(days=89), END + timedelta(days=20))
+
+    assert {p["rule"] for _n, p in events(db, AlertEvent.CLIFF_STREAM_LIFTED)} == {"end", "decision"}
+    assert [p["offset"] for _n, p in events(db, AlertEvent.CLIFF_STREAM)] == [-180, -90]
+    assert [p["offset"] for _n, p in events(db, AlertEvent.CLIFF_RENEWAL)] == [-30, 0], "until decision day, nothing after"
+
+
+def test_a_renewal_decision_passing_without_successor_alerts_even_for_the_last_stream(db: Session) -> None:
+    target = initiative(db, "Euregio Arbeidsmarktloket")
+    only = stream(db, target, end=END, amount="500000")
+    db.commit()
+    change(db, only, renewal_decision_date=END - timedelta(days=200))
+    run_days(db, END - timedelta(days=201), END - timedelta(days=185))
+
+    assert [(p["offset"], p["date"]) for _n, p in events(db, AlertEvent.CLIFF_RENEWAL)] == [
+        (-30, (END - timedelta(days=200)).isoformat()), (0, (END - timedelta(days=200)).isoformat()),
+        (14, (END - timedelta(days=200)).isoformat())]
+    assert events(db, AlertEvent.CLIFF_STREAM) == [], "the last stream's end is the initiative cliff"
+
+
+def test_actual_and_expected_ends_decide_the_horizon(db: Session) -> None:
+    target = initiative(db, "Grenzpendlerberatung")
+    funding = stream(db, target, end=date(2027, 6, 30))
+    db.commit()
+    change(db, funding, expected_end_date=date(2027, 12, 31))
+    assert funding_horizon(target.funding_streams) == date(2027, 12, 31)
+    change(db, funding, actual_end_date=date(2027, 3, 31))
+    assert funding_horizon(target.funding_streams) == date(2027, 3, 31), "the actual end wins over the expected one"
+
+
+def test_successor_must_be_another_stream_of_the_same_initiative(db: Session) -> None:
+    _target, project = partial_cliff(db)
+    elsewhere = stream(db, initiative(db, "Ander initiatief"), end=END)
+    db.commit()
+    for wrong in (project.id, elsewhere.id, 999_999):
+        try:
+            change(db, project, successor_id=wrong)
+        except ValidationFailed as error:
+            assert "successor_id" in error.errors
+            db.rollback()
+        else:
+            raise AssertionError(f"successor {wrong} accepted")
+
+
+def test_each_subscription_hears_reminders_at_its_own_offsets(db: Session, fixed_clock: Clock) -> None:
+    target, _project = partial_cliff(db)
+    people = {}
+    for email, offsets in (("central@gip.test", ""), ("late@gip.test", "-7,+3")):
+        user = create_user(db, email=email, name=email, password=PASSWORD, role=Role.PARTNER)
+        people[email] = service.subscribe_user(db, user, SubscriptionInput("initiative", str(target.id),
+                                                                           reminder_offsets=offsets), actor_id=user.id)
+    db.commit()
+    assert people["late@gip.test"].reminder_offsets == "-7,3"
+    fixed_clock.current = fixed_clock.current.replace(year=2030)  # events happen after the subscriptions
+    run_days(db, END - timedelta(days=31), END + timedelta(days=15))
+    while consumer.follow_events(db):
+        db.commit()
+    db.commit()
+
+    def heard(subscription) -> list[int]:  # type: ignore[no-untyped-def]
+        rows = db.scalars(select(Event).join(AlertItem, AlertItem.event_id == Event.id)
+                          .where(AlertItem.subscription_id == subscription.id, Event.name == AlertEvent.CLIFF_STREAM)
+                          .order_by(Event.id))
+        return [e.payload["offset"] for e in rows]
+
+    assert heard(people["central@gip.test"]) == [-90, -30, 0, 14], "-90 caught up on the first day"
+    assert heard(people["late@gip.test"]) == [-7, 3]
+
+
+def test_reminder_offsets_are_validated(db: Session) -> None:
+    user = create_user(db, email="x@gip.test", name="x", password=PASSWORD, role=Role.PARTNER)
+    try:
+        service.subscribe_user(db, user, SubscriptionInput("all", reminder_offsets="soon"), actor_id=user.id)
+    except ValidationFailed as error:
+        assert "reminder_offsets" in error.errors
+    else:
+        raise AssertionError("accepted")
