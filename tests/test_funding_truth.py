@@ -18,7 +18,7 @@ from hub.errors import ValidationFailed
 from hub.events import Event
 from hub.funding.horizon import funding_horizon, stream_cliffs
 from hub.funding.service import current_input, update_stream
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, HubClient, Users
 from tests.factories import initiative, stream
 from tests.test_alerts_support import Clock, fixed_clock  # noqa: F401 (fixture)
 
@@ -187,3 +187,68 @@ def test_reminder_offsets_are_validated(db: Session) -> None:
         assert "reminder_offsets" in error.errors
     else:
         raise AssertionError("accepted")
+
+
+def test_partial_cliff_shows_on_the_dashboard_and_the_initiative_page(
+        client: HubClient, users: Users, db: Session, fixed_clock: Clock) -> None:
+    today = fixed_clock.today()
+    target = initiative(db, "Grensinfopunt Twente")
+    stream(db, target, funder="Provincie Overijssel", kind="structural", end=None, amount="250000", start=date(2020, 1, 1))
+    stream(db, target, funder="Interreg Deutschland-Nederland", end=today + timedelta(days=150), amount="1200000",
+           start=date(2023, 1, 1))
+    db.commit()
+    client.login(users.manager.email)
+
+    board = client.get("/alerts/cliffs").get_data(as_text=True)
+    row = board[board.index("Grensinfopunt Twente"):]
+    row = row[:row.index("</tr>")]
+    assert "Interreg Deutschland-Nederland" in row and "€1,200,000" in row and "83%" in row and "none recorded" in row
+    page = client.get(f"/initiatives/{target.id}").get_data(as_text=True)
+    risk = page[page.index('id="money-at-risk"'):]
+    assert "€1,200,000" in risk and "83%" in risk and "none recorded" in risk
+
+
+def test_a_manager_records_expected_end_and_successor_in_the_form(client: HubClient, users: Users, db: Session) -> None:
+    target, project = partial_cliff(db)
+    follow_up = stream(db, target, funder="Regio Deal Twente", start=END + timedelta(days=1), end=END + timedelta(days=800))
+    db.commit()
+    client.login(users.manager.email)
+    form = {"funder_id": str(project.funder_id), "kind": "temporary", "amount": "1200000", "currency": "EUR",
+            "start_date": "2023-01-01", "end_date": END.isoformat(), "expected_end_date": (END + timedelta(days=30)).isoformat(),
+            "renewal_decision_date": "2026-09-01", "successor_id": str(follow_up.id)}
+    assert client.submit(f"/funding/{project.id}/edit", form).status_code == 302
+    db.refresh(project)
+    assert (project.effective_end, project.renewal_decision_date, project.successor_id) == (
+        END + timedelta(days=30), date(2026, 9, 1), follow_up.id)
+    [(_name, changed)] = events(db, "funding.updated")
+    assert changed["before"]["expected_end_date"] is None and changed["after"]["successor_id"] == follow_up.id
+
+    form["successor_id"] = str(project.id)
+    response = client.submit(f"/funding/{project.id}/edit", form)
+    assert response.status_code == 422
+    assert "Choose another funding stream of the same initiative as successor." in response.get_data(as_text=True)
+
+
+def test_api_shows_the_stream_dates_and_successor(client: HubClient, db: Session) -> None:
+    target, project = partial_cliff(db)
+    change(db, project, expected_end_date=END + timedelta(days=10))
+    body = client.get(f"/api/v1/funding/{project.id}").get_json()
+    assert (body["end_date"], body["expected_end_date"], body["effective_end_date"], body["successor_id"],
+            body["programme_envelope"]) == (END.isoformat(), (END + timedelta(days=10)).isoformat(),
+                                            (END + timedelta(days=10)).isoformat(), None, False)
+
+
+def test_the_demo_registry_shows_partial_cliffs_from_the_ser_advice(app, db: Session) -> None:  # type: ignore[no-untyped-def]
+    assert app.test_cli_runner().invoke(args=["demo", "load"]).exit_code == 0
+    from hub.initiatives.models import Initiative
+
+    partial = {}
+    for target in db.scalars(select(Initiative)):
+        for cliff in stream_cliffs(target.funding_streams, 90, since=date(2026, 12, 1)):
+            if not cliff.last and not cliff.successor and cliff.share is not None:
+                partial[target.slug] = (cliff.stream.funder.name, round(cliff.share * 100), cliff.end)
+    assert partial["euregionale-doorlopende-leerlijn"][1:] == (89, date(2027, 8, 31)), "Interreg's €2.4M of EDL's €2.7M ends before the province's part"
+    assert partial["grensinfopunt-euregio"][1:] == (42, date(2027, 12, 31)), "the province's €180k beside SZW's structural half"
+    assert partial["grensinfopunt-scheldemond"][1:] == (26, date(2027, 3, 31))
+    programme = db.scalar(select(Initiative).where(Initiative.name_nl.like("Interreg VI A%")))
+    assert programme.funding_streams[0].programme_envelope

@@ -14,7 +14,6 @@ from email.utils import format_datetime, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
-from babel.numbers import format_percent
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -25,7 +24,7 @@ from hub.alerts.models import AlertItem, AlertSubscription
 from hub.alerts.service import AlertEvent, LinkPurpose, scope_label, sign
 from hub.events import Event
 from hub.events.labels import EVENT_LABELS
-from hub.formatting import day, locale_code, money
+from hub.formatting import day, locale_code, money, percent
 from hub.initiatives.models import Initiative
 from hub.stakeholders.models import Organisation
 
@@ -161,7 +160,7 @@ def describe(session: Session, item: AlertItem) -> Notice:
 
 def _share(value: Any) -> str:
     try:
-        return format_percent(Decimal(str(value)), locale=locale_code()) if value is not None else _("share unknown")
+        return percent(Decimal(str(value))) if value is not None else _("share unknown")
     except (InvalidOperation, ValueError):
         return _("share unknown")
 

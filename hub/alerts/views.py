@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -236,7 +236,8 @@ def personal_calendar(token: str) -> Response:
 @bp.get("/cliffs")
 @manager_required
 def cliffs() -> str:
-    return render_template("alerts/cliffs.html", months=dashboard.upcoming_cliffs(get_session(), clock.today()))
+    return render_template("alerts/cliffs.html", months=dashboard.upcoming_cliffs(
+        get_session(), clock.today(), current_app.config["RENEWAL_LEAD_DAYS"]))
 
 
 @bp.get("/deliveries")

@@ -1,20 +1,20 @@
 """Pages for browsing, creating and editing initiatives."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from hub import regions
+from hub import clock, regions
 from hub.auth.access import manager_required
 from hub.db import get_session
 from hub.errors import ValidationFailed
 from hub.events import history_of
 from hub.formatting import locale_code
 from hub.forms import show_domain_errors
-from hub.funding.horizon import funding_horizon
+from hub.funding.horizon import funding_horizon, stream_cliffs
 from hub.funding.timeline import timeline_svg
 from hub.initiatives import service
 from hub.initiatives.forms import KIND_LABELS, STATUS_LABELS, InitiativeForm, advice_choices
@@ -69,6 +69,7 @@ def detail(initiative_id: int) -> str:
         initiative=initiative,
         horizon=horizon,
         timeline=timeline_svg(initiative.funding_streams, locale_code()),
+        stream_cliffs=stream_cliffs(initiative.funding_streams, current_app.config["RENEWAL_LEAD_DAYS"], since=clock.today()),
         history=history_of(session, "initiative", initiative.id),
         kinds=KIND_LABELS,
         statuses=STATUS_LABELS,
