@@ -20,7 +20,7 @@ from hub.funding.horizon import funding_horizon, stream_cliffs
 from hub.funding.service import current_input, update_stream
 from tests.conftest import PASSWORD, HubClient, Users
 from tests.factories import initiative, stream
-from tests.test_alerts_support import Clock, fixed_clock  # noqa: F401 (fixture)
+from tests.test_alerts_support import Clock, Inbox, fixed_clock, header, run_jobs, smtp_inbox  # noqa: F401 (fixtures)
 
 THRESHOLDS = (365, 180, 90, 30, 0)
 TODAY = date(2026, 3, 1)
@@ -252,3 +252,47 @@ def test_the_demo_registry_shows_partial_cliffs_from_the_ser_advice(app, db: Ses
     assert partial["grensinfopunt-scheldemond"][1:] == (26, date(2027, 3, 31))
     programme = db.scalar(select(Initiative).where(Initiative.name_nl.like("Interreg VI A%")))
     assert programme.funding_streams[0].programme_envelope
+
+
+def test_daily_digest_groups_per_initiative_newest_first_with_changes_and_reasons(
+        app, db: Session, smtp_inbox: Inbox, fixed_clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    first = initiative(db, "Grenzlotsen")
+    a = stream(db, first, end=date(2026, 12, 31))
+    second = initiative(db, "Pendlerberatung")
+    user = create_user(db, email="daily@gip.test", name="Daily", password=PASSWORD, role=Role.PARTNER)
+    service.subscribe_user(db, user, SubscriptionInput("all", rhythm="daily"), actor_id=user.id)
+    db.commit()
+    fixed_clock.advance(hours=1)
+    change(db, a, end_date=date(2027, 6, 30))
+    stream(db, second, end=date(2028, 1, 31))
+    db.commit()
+    change(db, a, amount=Decimal(1_500_000))
+    run_jobs(app, "follow_events", "dispatch")
+    assert smtp_inbox.unique() == {}, "a daily subscriber waits for the morning"
+
+    fixed_clock.advance(days=1)
+    run_jobs(app, "dispatch")
+    [digest] = smtp_inbox.unique().values()
+    body = digest.get_content()
+    assert header(digest, "Subject") == "Grenshub: 3 alerts"
+    assert body.index("== Grenzlotsen ==") < body.index("== Pendlerberatung ==")
+    grenzlotsen = body[body.index("== Grenzlotsen =="):body.index("== Pendlerberatung ==")]
+    assert grenzlotsen.index("amount €1,000,000 → €1,500,000") < grenzlotsen.index("end date Dec 31, 2026 → Jun 30, 2027")
+    assert body.count("Rule: changes to what you follow.") == 3
+    assert "Unsubscribe with one click:" in body
+
+
+def test_reminder_says_which_rule_and_offsets_sent_it(app, db: Session, smtp_inbox: Inbox, fixed_clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    target, _project = partial_cliff(db)
+    user = create_user(db, email="why@gip.test", name="Why", password=PASSWORD, role=Role.PARTNER)
+    service.subscribe_user(db, user, SubscriptionInput("initiative", str(target.id), reminder_offsets="-30,14"),
+                           actor_id=user.id)
+    db.commit()
+    fixed_clock.current = fixed_clock.current.replace(year=2027, month=4, day=1)
+    cliffs.evaluate(db, today=END + timedelta(days=14), thresholds=THRESHOLDS, offsets=(-30,))
+    db.commit()
+    run_jobs(app, "follow_events", "dispatch")
+    [message] = smtp_inbox.unique().values()
+    assert header(message, "Subject") == (
+        "€1,200,000 (83%) of the funding of Grensinfopunt Twente ended 14 days ago")
+    assert "Rule: reminder at 14 days from the end of a funding stream (your reminder days: -30,14)." in message.get_content()

@@ -67,14 +67,16 @@ class InitiativeAlerts:
         return or_(Event.name.in_(cls.NAMES), *(func.substr(Event.name, 1, len(p)) == p for p in cls.PREFIXES))
 
 
-# Weekly digests go out on Monday morning (UTC).
+# Daily digests go out every morning, weekly ones on Monday morning (UTC).
 DIGEST_WEEKDAY = 0
 DIGEST_HOUR = 7
 
 
-def next_digest_at(now: datetime) -> datetime:
-    """The first digest moment strictly after ``now``."""
+def next_digest_at(now: datetime, rhythm: Rhythm = Rhythm.WEEKLY) -> datetime:
+    """The first digest moment of ``rhythm`` strictly after ``now``."""
     moment = now.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    if rhythm == Rhythm.DAILY:
+        return moment if moment > now else moment + timedelta(days=1)
     moment += timedelta(days=(DIGEST_WEEKDAY - moment.weekday()) % 7)
     return moment if moment > now else moment + timedelta(days=7)
 
@@ -176,7 +178,7 @@ def _subject_matches(first: int, last: int) -> list[Select]:
 
 
 def _enqueue(session: Session, first: int, last: int, now: datetime) -> None:
-    """Outbox rows for the new items: e-mail (weekly subscribers: at the next digest) and webhook."""
+    """Outbox rows for the new items: e-mail (daily and weekly subscribers: at their next digest) and webhook."""
     notice = Event.name.in_(OWNER_NOTICES)
     at_now = literal(now, AlertDelivery.due_at.type)
 
@@ -190,7 +192,8 @@ def _enqueue(session: Session, first: int, last: int, now: datetime) -> None:
         )
 
     digest = case(
-        (and_(AlertSubscription.rhythm == Rhythm.WEEKLY, ~notice), literal(next_digest_at(now), AlertDelivery.due_at.type)),
+        *((and_(AlertSubscription.rhythm == rhythm, ~notice), literal(next_digest_at(now, rhythm), AlertDelivery.due_at.type))
+          for rhythm in (Rhythm.DAILY, Rhythm.WEEKLY)),
         else_=at_now,
     )
     email = new_items(Channel.EMAIL, digest).where(or_(AlertSubscription.email_enabled, notice))

@@ -14,7 +14,8 @@ from hub.alerts.service import SubscriptionInput
 from hub.initiatives.models import Initiative
 from hub.stakeholders.service import list_organisations
 
-RHYTHM_LABELS = {Rhythm.IMMEDIATE: _l("Immediately"), Rhythm.WEEKLY: _l("Weekly digest (Monday morning)")}
+RHYTHM_LABELS = {Rhythm.IMMEDIATE: _l("Immediately"), Rhythm.DAILY: _l("Daily digest (every morning)"),
+                 Rhythm.WEEKLY: _l("Weekly digest (Monday morning)")}
 
 
 def scope_value(kind: str, key: str = "") -> str:
