@@ -296,3 +296,33 @@ def test_reminder_says_which_rule_and_offsets_sent_it(app, db: Session, smtp_inb
     assert header(message, "Subject") == (
         "€1,200,000 (83%) of the funding of Grensinfopunt Twente ended 14 days ago")
     assert "Rule: reminder at 14 days from the end of a funding stream (your reminder days: -30,14)." in message.get_content()
+
+
+def test_initiatives_list_filters_and_sorts_on_money_ending(client: HubClient, db: Session, fixed_clock: Clock) -> None:
+    today = fixed_clock.today()
+    partial = initiative(db, "Grensinfopunt Twente")
+    stream(db, partial, funder="Provincie Overijssel", kind="structural", end=None, amount="250000", start=date(2020, 1, 1))
+    stream(db, partial, funder="Interreg Deutschland-Nederland", end=today + timedelta(days=150), amount="1200000",
+           start=date(2023, 1, 1))
+    small = initiative(db, "Grenzlotsen")
+    stream(db, small, kind="structural", end=None, amount="900000", start=date(2020, 1, 1))
+    stream(db, small, funder="Gemeente Enschede", end=today + timedelta(days=100), amount="100000", start=date(2023, 1, 1))
+    followed = initiative(db, "Pendlerberatung")
+    first = stream(db, followed, end=today + timedelta(days=60), amount="500000", start=date(2023, 1, 1))
+    successor = stream(db, followed, funder="Provincie Gelderland", end=today + timedelta(days=900), amount="500000",
+                       start=today + timedelta(days=61))
+    later = initiative(db, "Langlopend")
+    stream(db, later, end=today + timedelta(days=600), amount="100000", start=date(2023, 1, 1))
+    db.commit()
+    change(db, first, successor_id=successor.id)
+
+    def names(query: str) -> list[str]:
+        page = client.get(f"/initiatives?{query}").get_data(as_text=True)
+        table = page[page.index('id="initiatives"'):]
+        return [n for n in ("Grensinfopunt Twente", "Grenzlotsen", "Pendlerberatung", "Langlopend") if n in table]
+
+    assert names("horizon_months=6") == [], "no initiative loses its last euro within six months"
+    assert names("ending_months=6") == ["Grensinfopunt Twente", "Grenzlotsen"], "a recorded successor is no cliff"
+    page = client.get("/initiatives?sort=share_ending").get_data(as_text=True)
+    assert page.index("Grensinfopunt Twente") < page.index("Grenzlotsen") < page.index("Langlopend")
+    assert client.get("/initiatives?ending_months=99999999999999999999").status_code == 200

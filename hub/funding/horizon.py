@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from hub.funding.models import FundingStream
 
@@ -28,6 +28,21 @@ def horizons_query() -> Select:
         select(FundingStream.initiative_id, func.max(end).label("horizon"))
         .group_by(FundingStream.initiative_id)
         .having(func.count() == func.count(end))
+    )
+
+
+def money_ending_query(today: date, until: date) -> Select:
+    """(initiative_id, ending, running): the money running today, and the part of it that ends by ``until``
+    with no successor recorded. Programme envelopes and streams without an amount count in neither."""
+    end = FundingStream.effective_end
+    running = and_(FundingStream.amount.is_not(None), FundingStream.programme_envelope.is_(False),
+                   FundingStream.start_date <= today, or_(end.is_(None), end >= today))
+    ending = and_(running, end <= until, FundingStream.successor_id.is_(None))
+    return (
+        select(FundingStream.initiative_id,
+               func.sum(case((ending, FundingStream.amount), else_=0)).label("ending"),
+               func.sum(case((running, FundingStream.amount), else_=0)).label("running"))
+        .group_by(FundingStream.initiative_id)
     )
 
 

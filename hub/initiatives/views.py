@@ -26,16 +26,23 @@ from hub.stakeholders.service import list_organisations
 bp = Blueprint("initiatives", __name__, url_prefix="/initiatives")
 
 
+def _months(value: str) -> int | None:
+    """A month count from the query string; out of range (or not a number) means no filter, never a 500."""
+    return int(value) if value.isdigit() and int(value) <= 1200 else None
+
+
 def filter_from_args() -> service.InitiativeFilter:
     args = request.args
     months = args.get("horizon_months", "")
+    ending = args.get("ending_months", "")
     funder = args.get("funder", "")
     return service.InitiativeFilter(
         kind=args.get("kind") or None,
         theme=args.get("theme") or None,
         region=args.get("region") or None,
         funder_id=int(funder) if funder.isdigit() else None,
-        horizon_months=int(months) if months.isdigit() else None,
+        horizon_months=_months(months),
+        ending_months=_months(ending),
         status=args.get("status") or None,
         sort=args.get("sort", "name"),
         locale=locale_code(),
