@@ -6,6 +6,7 @@ import dataclasses
 from datetime import date, timedelta
 from decimal import Decimal
 
+from flask_babel import force_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -326,3 +327,22 @@ def test_initiatives_list_filters_and_sorts_on_money_ending(client: HubClient, d
     page = client.get("/initiatives?sort=share_ending").get_data(as_text=True)
     assert page.index("Grensinfopunt Twente") < page.index("Grenzlotsen") < page.index("Langlopend")
     assert client.get("/initiatives?ending_months=99999999999999999999").status_code == 200
+
+
+def test_lobby_brief_lists_partial_cliffs_apart_from_full_ones(app, db: Session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from hub.lobby.brief import brief_blocks, build_brief
+    from tests import lobby_factories as lf
+
+    lf.freeze_clock(monkeypatch, date(2026, 3, 1))
+    cycle, _priorities = lf.three_priorities(db)
+    target, _project = partial_cliff(db)
+    full = initiative(db, "Grenzlotsen")
+    stream(db, full, end=date(2026, 9, 30), start=date(2023, 1, 1), amount="100000")
+    stream(db, full, funder="Gemeente Enschede", end=date(2026, 12, 31), start=date(2023, 1, 1), amount="100000")
+    db.commit()
+    with app.test_request_context(), force_locale("en"):
+        brief = build_brief(db, cycle)
+        assert [(i.name_nl, c.stream.funder.name, c.end) for i, c in brief.partial] == [
+            ("Grensinfopunt Twente", "Interreg Deutschland-Nederland", END)], "Grenzlotsen is at risk as a whole"
+        [table] = [b for b in brief_blocks(brief) if getattr(b, "name", "") == "partial-cliffs"]
+        assert table.rows[0].cells[3:] == ("€1,200,000", "83%")
