@@ -346,3 +346,23 @@ def test_lobby_brief_lists_partial_cliffs_apart_from_full_ones(app, db: Session,
             ("Grensinfopunt Twente", "Interreg Deutschland-Nederland", END)], "Grenzlotsen is at risk as a whole"
         [table] = [b for b in brief_blocks(brief) if getattr(b, "name", "") == "partial-cliffs"]
         assert table.rows[0].cells[3:] == ("€1,200,000", "83%")
+
+
+def test_coverage_matrix_shows_money_ending_and_leaves_programme_budgets_out(
+        client: HubClient, db: Session, fixed_clock: Clock) -> None:
+    today = fixed_clock.today()
+    target = initiative(db, "Grensinfopunt Twente", advice_codes=["5a"], status="active")
+    stream(db, target, funder="Provincie Overijssel", kind="structural", end=None, amount="250000", start=date(2020, 1, 1))
+    stream(db, target, funder="Interreg Deutschland-Nederland", end=today + timedelta(days=150), amount="1200000",
+           start=date(2023, 1, 1))
+    programme = initiative(db, "Interreg VI A", advice_codes=["5a"], status="active")
+    envelope = stream(db, programme, funder="Europese Commissie", end=today + timedelta(days=700), amount="240000000",
+                      start=date(2021, 1, 1))
+    db.commit()
+    change(db, envelope, programme_envelope=True)
+    from hub.coverage.service import coverage_matrix
+
+    rows = {row.code: row for row in coverage_matrix(db).rows}
+    assert rows["5a"].money == {"EUR": Decimal(1_450_000)} and rows["5a"].ending == {"EUR": Decimal(1_200_000)}
+    page = client.get("/coverage").get_data(as_text=True)
+    assert "€1,200,000" in page and "€240,000,000" not in page
