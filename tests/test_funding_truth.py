@@ -366,3 +366,28 @@ def test_coverage_matrix_shows_money_ending_and_leaves_programme_budgets_out(
     assert rows["5a"].money == {"EUR": Decimal(1_450_000)} and rows["5a"].ending == {"EUR": Decimal(1_200_000)}
     page = client.get("/coverage").get_data(as_text=True)
     assert "€1,200,000" in page and "€240,000,000" not in page
+
+
+def test_every_alert_links_to_one_click_settings(app, db: Session, client: HubClient, smtp_inbox: Inbox,
+                                                 fixed_clock: Clock) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    target, project = partial_cliff(db)
+    subscription = service.request_subscription(db, "anon@gip.test", SubscriptionInput("initiative", str(target.id)))
+    db.commit()
+    assert subscription is not None
+    service.confirm_subscription(db, subscription)
+    db.commit()
+    fixed_clock.advance(hours=1)
+    change(db, project, end_date=END + timedelta(days=1))
+    run_jobs(app, "follow_events", "dispatch")
+    [message] = [m for m in smtp_inbox.unique().values() if "changed" in header(m, "Subject")]
+    path = re.search(r"http://hub\.test(/alerts/settings/\S+)", message.get_content()).group(1)  # type: ignore[union-attr]
+
+    assert client.get(path).status_code == 200, "no login needed: the signed link authorises"
+    refused = client.submit(path, {"rhythm": "daily", "reminder_offsets": "soon"})
+    assert refused.status_code == 422
+    assert client.submit(path, {"rhythm": "daily", "reminder_offsets": "14, -30"}).status_code == 200
+    db.refresh(subscription)
+    assert (subscription.rhythm, subscription.reminder_offsets) == ("daily", "-30,14")
+    assert client.get("/alerts/settings/forged").status_code == 404

@@ -68,3 +68,13 @@ class EmailSubscriptionForm(_ScopeForm):
     """Anyone's e-mail subscription, confirmed through the link we mail (double opt-in)."""
 
     email = EmailField(_l("Your e-mail address"), validators=[InputRequired(), Length(max=254)])
+
+
+class SettingsForm(FlaskForm):
+    """The one-click settings of one subscription (reached through the signed link in every alert)."""
+
+    rhythm = SelectField(_l("How often"), choices=[(r.value, label) for r, label in RHYTHM_LABELS.items()])
+    reminder_offsets = StringField(
+        _l("Reminder days around funding ends and renewal decisions (empty: the usual ones)"),
+        description=_l("Days before (−) or after (+) the date, separated by commas, such as -90,-30,0,14."),
+        validators=[Optional(), Length(max=100)])

@@ -296,6 +296,7 @@ def build_email(session: Session, subscription: AlertSubscription, items: Sequen
         "alerts/email.txt", groups=groups, digest=len(notices) > 1, unsubscribe_url=unsubscribe,
         scope=scope_label(session, subscription.scope_kind, subscription.scope_key, subscription.locale),
         mine_url=external_url("alerts.mine") if subscription.user_id else None,
+        settings_url=external_url("alerts.subscription_settings", token=sign(LinkPurpose.SETTINGS, subscription.id)),
         feed_url=external_url("alerts.atom", token=sign(LinkPurpose.FEED, subscription.id)),
     ))
     return message
@@ -315,6 +316,8 @@ def build_webhook(session: Session, subscription: AlertSubscription, item: Alert
         "reason": notice.reason,
         "language": subscription.locale,
         "payload": event.payload,
-        "subscription": {"id": subscription.id, "unsubscribe": _unsubscribe_url(subscription)},
+        "subscription": {"id": subscription.id, "unsubscribe": _unsubscribe_url(subscription),
+                         "settings": external_url("alerts.subscription_settings",
+                                                  token=sign(LinkPurpose.SETTINGS, subscription.id))},
     }
     return json.dumps(body, ensure_ascii=False, sort_keys=True).encode("utf-8")

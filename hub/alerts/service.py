@@ -304,6 +304,26 @@ def set_paused(session: Session, subscription: AlertSubscription, paused: bool, 
         _record(session, AlertEvent.SUBSCRIPTION_CHANGED, subscription, actor_id)
 
 
+def change_settings(session: Session, subscription: AlertSubscription, rhythm: str, reminder_offsets: str, *,
+                    actor_id: int | None) -> None:
+    """How often and on which reminder days a subscription hears (from the one-click settings link)."""
+    errors: dict[str, list[str]] = {}
+    if not is_value_of(Rhythm, rhythm):
+        errors["rhythm"] = [_("Unknown rhythm: %(value)s.", value=rhythm)]
+    try:
+        offsets = offsets_text(parse_offsets(reminder_offsets)) if reminder_offsets.strip() else None
+    except ConfigError:
+        errors["reminder_offsets"] = [_("Give reminder days as whole numbers separated by commas, such as -90,-30,0,14.")]
+    if errors:
+        raise ValidationFailed(errors)
+    if subscription.status == SubscriptionStatus.UNSUBSCRIBED:
+        raise Conflict(_("This subscription has ended."))
+    if (subscription.rhythm, subscription.reminder_offsets) != (Rhythm(rhythm), offsets):
+        subscription.rhythm, subscription.reminder_offsets = Rhythm(rhythm), offsets
+        subscription.updated_at = clock.now()
+        _record(session, AlertEvent.SUBSCRIPTION_CHANGED, subscription, actor_id)
+
+
 def unsubscribe(session: Session, subscription: AlertSubscription, *, actor_id: int | None) -> bool:
     """Stop all alerts of the subscription; pending deliveries are dropped. False if already done."""
     if subscription.status == SubscriptionStatus.UNSUBSCRIBED:
@@ -392,6 +412,7 @@ class LinkPurpose(enum.StrEnum):
     CONFIRM = "alerts-confirm"
     FEED = "alerts-feed"
     CALENDAR = "alerts-calendar"
+    SETTINGS = "alerts-settings"
 
 
 def sign(purpose: LinkPurpose, value: int) -> str:

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from hub import clock
 from hub.alerts import dashboard, feeds, service, settings
-from hub.alerts.forms import EmailSubscriptionForm, SubscriptionForm, scope_choices, scope_value
+from hub.alerts.forms import EmailSubscriptionForm, SettingsForm, SubscriptionForm, scope_choices, scope_value
 from hub.alerts.models import AlertDelivery, AlertSubscription, DeliveryStatus, ScopeKind, SubscriptionStatus
 from hub.alerts.service import LinkPurpose
 from hub.auth.access import admin_required, manager_required, member_required
@@ -196,6 +196,29 @@ def unsubscribe(token: str) -> str:
         return render_template("alerts/unsubscribed.html", label=label)
     return render_template("alerts/unsubscribe.html", label=label, token=token,
                            done=subscription.status == SubscriptionStatus.UNSUBSCRIBED)
+
+
+@bp.route("/settings/<token>", methods=["GET", "POST"])
+def subscription_settings(token: str) -> str | tuple[str, int]:
+    """One-click settings from an alert: the signed link authorises, as for unsubscribing; the form has CSRF."""
+    session = get_session()
+    subscription = service.subscription_for(session, LinkPurpose.SETTINGS, token)
+    form = SettingsForm(obj=subscription) if request.method == "GET" else SettingsForm()
+    if form.validate_on_submit():
+        try:
+            service.change_settings(session, subscription, form.rhythm.data, form.reminder_offsets.data or "", actor_id=None)
+        except (ValidationFailed, Conflict) as error:
+            session.rollback()
+            if isinstance(error, ValidationFailed):
+                show_domain_errors(form, error)
+            else:
+                flash(str(error), "error")
+        else:
+            session.commit()
+            flash(_("Your alert settings are saved."), "success")
+    label = service.scope_label(session, subscription.scope_kind, subscription.scope_key, locale_code())
+    central = service.offsets_text(current_app.config["REMINDER_OFFSETS"])
+    return render_template("alerts/settings.html", form=form, label=label, central=central), 422 if form.errors else 200
 
 
 @bp.get("/feeds/<token>.atom")
