@@ -251,8 +251,10 @@ def test_the_demo_registry_shows_partial_cliffs_from_the_ser_advice(app, db: Ses
     assert partial["euregionale-doorlopende-leerlijn"][1:] == (89, date(2027, 8, 31)), "Interreg's €2.4M of EDL's €2.7M ends before the province's part"
     assert partial["grensinfopunt-euregio"][1:] == (42, date(2027, 12, 31)), "the province's €180k beside SZW's structural half"
     assert partial["grensinfopunt-scheldemond"][1:] == (26, date(2027, 3, 31))
-    programme = db.scalar(select(Initiative).where(Initiative.name_nl.like("Interreg VI A%")))
-    assert programme.funding_streams[0].programme_envelope
+    from hub.funding.models import FundingStream
+
+    [envelope] = db.scalars(select(FundingStream).where(FundingStream.programme_envelope.is_(True))).all()
+    assert envelope.amount == 240_000_000, "the Interreg VI A programme budget"
 
 
 def test_daily_digest_groups_per_initiative_newest_first_with_changes_and_reasons(
