@@ -161,7 +161,7 @@ def main() -> int:
 
             catch_up, first = evaluate_day(session, TODAY - timedelta(days=1))
             print(f"first evaluation (catch-up of the past year, not fanned out): {first.thresholds:,} threshold events, "
-                  f"{first.streams_ended:,} streams ended in {catch_up:.2f} s")
+                  f"{first.streams_ended:,} streams ended, {first.reminders:,} stream reminders in {catch_up:.2f} s")
             skip_to_end(session)
 
             evaluation, result = evaluate_day(session, TODAY)
@@ -173,7 +173,7 @@ def main() -> int:
             streams = session.scalar(select(func.count()).select_from(FundingStream)) or 0
 
     print(f"daily run: {result.thresholds:,} threshold events, {result.lifted:,} lifted, {result.streams_ended:,} streams "
-          f"ended; {read:,} events → {items:,} alert items, {deliveries:,} outbox deliveries")
+          f"ended, {result.reminders:,} stream reminders, {result.streams_lifted:,} stream cliffs lifted; {read:,} events → {items:,} alert items, {deliveries:,} outbox deliveries")
     print(f"daily evaluation {evaluation:.2f} s + fan-out {spread:.2f} s = {elapsed:.2f} s (target < {TARGET_SECONDS:.0f} s)")
     print(f"bare SELECT scan of the {streams:,} funding rows: {scan * 1000:.1f} ms; ratio {elapsed / scan:.1f}x")
     if elapsed >= TARGET_SECONDS:

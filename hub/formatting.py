@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 from babel import Locale
-from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, format_percent, get_locale
 
 from hub import advice, clock, regions
 from hub.events.labels import EVENT_LABELS, HIDDEN_KEYS
@@ -36,6 +36,11 @@ def day(value: date | datetime | None, style: str = "medium") -> str:
 
 def number(value: Decimal | int | float | None) -> str:
     return "—" if value is None else format_decimal(value)
+
+
+def percent(share: Decimal | float | None) -> str:
+    """A share (0–1) as a whole percentage in the locale's pattern: "83 %", "83%"."""
+    return "—" if share is None else format_percent(share)
 
 
 def advice_title(code: str) -> str:
@@ -69,7 +74,7 @@ def event_changes(payload: dict[str, Any]) -> list[tuple[str, Any, Any]]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        money=money, day=day, number=number, advice_title=advice_title, region_name=region_name,
+        money=money, day=day, number=number, percent=percent, advice_title=advice_title, region_name=region_name,
         event_label=event_label, event_changes=event_changes,
     )
 

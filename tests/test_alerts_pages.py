@@ -164,7 +164,7 @@ def test_atom_feed_parses_cleanly_and_holds_the_alerts(app: Flask, client: HubCl
     assert ended.status_code == 404 and "This subscription has ended." in ended.get_data(as_text=True)
 
 
-def test_ical_feeds_hold_every_end_date_and_threshold(app: Flask, client: HubClient, db: Session, users: Users,
+def test_ical_feeds_hold_every_end_date_renewal_decision_and_threshold(app: Flask, client: HubClient, db: Session, users: Users,
                                                       fixed_clock: Clock) -> None:
     target = initiative(db, "Grensoverschrijdende Zorg")
     stream(db, target, end=date(2026, 12, 31))
@@ -184,15 +184,17 @@ def test_ical_feeds_hold_every_end_date_and_threshold(app: Flask, client: HubCli
         events = {(e.decoded("dtstart"), str(e["summary"])) for e in calendar.walk("VEVENT")}
         horizon = date(2026, 12, 31)
         assert events == {
-            (date(2026, 6, 30), "Funding ends: Provincie Limburg for Grensoverschrijdende Zorg"),
-            (date(2026, 12, 31), "Funding ends: Regio Deal Twente for Grensoverschrijdende Zorg"),
+            (date(2026, 6, 30), "Funding ends: Provincie Limburg for Grensoverschrijdende Zorg (€1,000,000)"),
+            (date(2026, 12, 31), "Funding ends: Regio Deal Twente for Grensoverschrijdende Zorg (€1,000,000)"),
+            (date(2026, 6, 30) - timedelta(days=90), "Renewal decision: Provincie Limburg for Grensoverschrijdende Zorg"),
+            (date(2026, 12, 31) - timedelta(days=90), "Renewal decision: Regio Deal Twente for Grensoverschrijdende Zorg"),
             (horizon - timedelta(days=180), "Grensoverschrijdende Zorg: funding ends in 180 days"),
             (horizon - timedelta(days=90), "Grensoverschrijdende Zorg: funding ends in 90 days"),
             (horizon - timedelta(days=30), "Grensoverschrijdende Zorg: funding ends in 30 days"),
             (horizon, "Funding cliff: Grensoverschrijdende Zorg"),
             (horizon - timedelta(days=365), "Grensoverschrijdende Zorg: funding ends in 365 days"),
         }
-        assert len({str(e["uid"]) for e in calendar.walk("VEVENT")}) == 7
+        assert len({str(e["uid"]) for e in calendar.walk("VEVENT")}) == 9
     assert client.get("/alerts/calendar/999.ics").status_code == 404
 
 

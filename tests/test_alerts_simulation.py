@@ -22,6 +22,7 @@ from tests.conftest import PASSWORD, HubClient
 from tests.test_alerts_support import Clock, Hooks, Inbox, fixed_clock, header, run_jobs, smtp_inbox, webhooks  # noqa: F401
 
 DEMO_KEY = "predictive-ai"  # "Predictive AI in de glastuinbouw": one Interreg stream until 30 June 2027
+FUNDER = "Interreg VI A Deutschland-Nederland (programmaorganisatie)"
 
 
 def load_demo_initiative(db: Session):  # type: ignore[no-untyped-def]
@@ -93,19 +94,26 @@ def test_a_year_towards_the_cliff_gives_each_subscriber_each_threshold_once(
         "Financiering van Predictive AI in de glastuinbouw eindigt over 30 dagen",
         "Financiering van Predictive AI in de glastuinbouw gewijzigd",
         "Financieringsklif van Predictive AI in de glastuinbouw opgeheven",
+        # The renewal decision (90 days before the end, 1 April 2027) at every reminder offset; the first one
+        # caught up on the first day. Nothing was recorded in time, so it is reminded of after the date too.
+        *(f"Besluit over verlenging van de financiering van Predictive AI in de glastuinbouw door {FUNDER} {when}"
+          for when in ("over 274 dagen", "over 180 dagen", "over 90 dagen", "over 30 dagen", "vandaag nodig",
+                       "14 dagen te laat")),
     ])
     calls = [c["body"] for c in webhooks.by_key("gip").values()]
-    assert Counter((c["event"], c["payload"].get("days")) for c in calls) == Counter({
+    assert Counter((c["event"], c["payload"].get("days", c["payload"].get("offset"))) for c in calls) == Counter({
         ("alerts.cliff_threshold", 365): 1, ("alerts.cliff_threshold", 180): 1, ("alerts.cliff_threshold", 90): 1,
         ("alerts.cliff_threshold", 30): 1, ("funding.updated", None): 1, ("alerts.cliff_lifted", None): 1,
+        **{("alerts.cliff_renewal", offset): 1 for offset in (-365, -180, -90, -30, 0, 14)},
     })
     lifted = next(c for c in calls if c["event"] == "alerts.cliff_lifted")
     assert lifted["payload"] == {"old_horizon": "2027-06-30", "horizon": "2029-06-30"}
     assert smtp_inbox.subjects_to("muenster@fh.test") == []
 
     digests = [m for m in smtp_inbox.unique().values() if header(m, "To") == "digest@grenzpendler.test"]
-    assert len(digests) == 5, "four threshold weeks and the week of the extension"
+    assert len(digests) == 8, "the weeks of four thresholds, of six renewal reminders (two shared) and of the extension"
     lines = "\n".join(m.get_content() for m in digests)
+    assert lines.count("Entscheidung über die Verlängerung der Finanzierung von Predictive AI im Gartenbau") == 6
     for days in (364, 180, 90, 30):
         assert lines.count(f"Finanzierung von Predictive AI im Gartenbau endet in {days} Tagen") == 1
     assert lines.count("Finanzierungsklippe von Predictive AI im Gartenbau aufgehoben") == 1

@@ -42,9 +42,12 @@ def test_manager_follows_a_cliff_from_the_dashboard_to_the_timeline(page: Any, u
     january = page.locator("section.cliff-month", has=page.get_by_role("heading", name="January 2027"))
     row = january.get_by_role("row", name="GrensInfoPunt Twente")
     cells = [c.strip() for c in row.locator("td").all_inner_texts()]
-    assert cells[:3] == ["GrensInfoPunt Twente", "Jan 15, 2027", "53"]
-    assert cells[3] == "€350,000", "the money of both streams that stop by the cliff"
-    assert "cliff-soon" in (row.locator("td").nth(2).get_attribute("class") or "")
+    assert cells == ["GrensInfoPunt Twente", "Provincie Overijssel", "Jan 15, 2027 (last funding)", "53", "€250,000",
+                     "100%", "none recorded"], "the last stream: all the money left on its last day"
+    assert "cliff-soon" in (row.locator("td").nth(3).get_attribute("class") or "")
+    december = page.locator("section.cliff-month", has=page.get_by_role("heading", name="December 2026"))
+    cells = [c.strip() for c in december.get_by_role("row", name="GrensInfoPunt Twente").locator("td").all_inner_texts()]
+    assert cells[1:] == ["Regio Deal Twente", "Dec 31, 2026", "38", "€100,000", "29%", "none recorded"], "a stream of its own"
 
     june = page.locator("section.cliff-month", has=page.get_by_role("heading", name="June 2027"))
     assert june.get_by_role("link", name="TECH.LAND").is_visible()

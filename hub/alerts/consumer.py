@@ -15,14 +15,16 @@ Which events reach whom:
 - members-only events (``public=False``, such as the lobby's) reach only subscriptions of active members.
 Only events from the moment a subscription was confirmed on count, however far the fan-out lags behind.
 A recipient (an e-mail address, a webhook URL) whose several subscriptions match one event gets one message
-per channel: the outbox row goes to one of the items (an immediate subscription before a weekly one, then
-the oldest), and the message names every subscription that matched.
+per channel: the outbox row goes to one of the items (an immediate subscription before a daily one, a daily
+before a weekly one, then the oldest), and the message names every subscription that matched.
+Stream reminders (``REMINDERS``) reach a subscription only at its own offsets (or the central ones).
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import ColumnElement, Integer, Select, String, Subquery, and_, case, cast, exists, func, insert, literal, or_, select, union, update
 from sqlalchemy.orm import Session, aliased
 
@@ -38,7 +40,15 @@ from hub.alerts.models import (
     ScopeKind,
     SubscriptionStatus,
 )
-from hub.alerts.service import OWNER_NOTICES, SUBSCRIPTION_SUBJECT, organisation_links, region_matches, theme_matches
+from hub.alerts.service import (
+    OWNER_NOTICES,
+    REMINDERS,
+    SUBSCRIPTION_SUBJECT,
+    offsets_text,
+    organisation_links,
+    region_matches,
+    theme_matches,
+)
 from hub.auth.models import User
 from hub.events import Event, events_after
 from hub.initiatives.models import InitiativeAdviceLink, InitiativeRegion
@@ -62,14 +72,16 @@ class InitiativeAlerts:
         return or_(Event.name.in_(cls.NAMES), *(func.substr(Event.name, 1, len(p)) == p for p in cls.PREFIXES))
 
 
-# Weekly digests go out on Monday morning (UTC).
+# Daily digests go out every morning, weekly ones on Monday morning (UTC).
 DIGEST_WEEKDAY = 0
 DIGEST_HOUR = 7
 
 
-def next_digest_at(now: datetime) -> datetime:
-    """The first digest moment strictly after ``now``."""
+def next_digest_at(now: datetime, rhythm: Rhythm = Rhythm.WEEKLY) -> datetime:
+    """The first digest moment of ``rhythm`` strictly after ``now``."""
     moment = now.replace(hour=DIGEST_HOUR, minute=0, second=0, microsecond=0)
+    if rhythm == Rhythm.DAILY:
+        return moment if moment > now else moment + timedelta(days=1)
     moment += timedelta(days=(DIGEST_WEEKDAY - moment.weekday()) % 7)
     return moment if moment > now else moment + timedelta(days=7)
 
@@ -95,8 +107,9 @@ def follow_events(session: Session) -> int:
     now = clock.now()
     created_at = literal(now, AlertItem.created_at.type)
     columns = ["subscription_id", "event_id", "created_at"]
+    central = offsets_text(current_app.config["REMINDER_OFFSETS"])
     for source in _initiative_sources(batch, first, last):
-        pairs = union(*_initiative_matches(source)).subquery()
+        pairs = union(*_initiative_matches(source, central)).subquery()
         session.execute(insert(AlertItem).from_select(columns, select(pairs.c[0], pairs.c[1], created_at)))
     pairs = union(*_subject_matches(first, last)).subquery()
     session.execute(insert(AlertItem).from_select(columns, select(pairs.c[0], pairs.c[1], created_at)))
@@ -112,8 +125,10 @@ def _members_may_see(public: ColumnElement[bool]) -> ColumnElement[bool]:
 
 def _initiative_sources(batch: Sequence[Event], first: int, last: int) -> list[Subquery]:
     """(event_id, initiative_id) relations: one query for events about an initiative, one row per other event naming one."""
+    offset = case((Event.name.in_(REMINDERS), cast(Event.payload["offset"].as_integer(), String)), else_=None)
     sources = [
-        select(Event.id.label("event_id"), Event.subject_id.label("initiative_id"), Event.occurred_at, Event.public)
+        select(Event.id.label("event_id"), Event.subject_id.label("initiative_id"), Event.occurred_at, Event.public,
+               offset.label("offset"))
         .where(Event.id >= first, Event.id <= last, Event.subject_type == "initiative", InitiativeAlerts.condition())
         .subquery()
     ]
@@ -122,7 +137,8 @@ def _initiative_sources(batch: Sequence[Event], first: int, last: int) -> list[S
         if event.subject_type != "initiative" and isinstance(named, int) and InitiativeAlerts.matches(event.name):
             sources.append(select(literal(event.id, Integer).label("event_id"), literal(named, Integer).label("initiative_id"),
                                   literal(event.occurred_at, Event.occurred_at.type).label("occurred_at"),
-                                  literal(event.public, Event.public.type).label("public")).subquery())
+                                  literal(event.public, Event.public.type).label("public"),
+                                  literal(None, String).label("offset")).subquery())
     return sources
 
 
@@ -131,11 +147,13 @@ def owner_active() -> ColumnElement[bool]:
     return or_(AlertSubscription.user_id.is_(None), AlertSubscription.user_id.in_(select(User.id).where(User.active)))
 
 
-def _initiative_matches(about: Subquery) -> list[Select]:
+def _initiative_matches(about: Subquery, central: str) -> list[Select]:
     """(subscription_id, event_id) for the initiative-derived scopes of the events in ``about``."""
     sub = AlertSubscription
-    active = and_(sub.status == SubscriptionStatus.ACTIVE, sub.confirmed_at < about.c.occurred_at, owner_active(),
-                  _members_may_see(about.c.public))
+    chosen = literal(",") + func.coalesce(sub.reminder_offsets, literal(central)) + literal(",")
+    at_offset = or_(about.c.offset.is_(None), chosen.like(literal("%,") + about.c.offset + literal(",%")))
+    active = and_(sub.status == SubscriptionStatus.ACTIVE, sub.confirmed_at < about.c.occurred_at, at_offset,
+                  owner_active(), _members_may_see(about.c.public))
     links = organisation_links()
 
     def scoped(kind: ScopeKind) -> ColumnElement[bool]:
@@ -177,7 +195,7 @@ def _subject_matches(first: int, last: int) -> list[Select]:
 
 
 def _enqueue(session: Session, first: int, last: int, now: datetime) -> None:
-    """Outbox rows for the new items: e-mail (weekly subscribers: at the next digest) and webhook."""
+    """Outbox rows for the new items: e-mail (daily and weekly subscribers: at their next digest) and webhook."""
     notice = Event.name.in_(OWNER_NOTICES)
     at_now = literal(now, AlertDelivery.due_at.type)
 
@@ -196,15 +214,17 @@ def _enqueue(session: Session, first: int, last: int, now: datetime) -> None:
         mine = AlertSubscription
         if channel == Channel.EMAIL:
             same, eligible = other.email == mine.email, or_(other.email_enabled, notice)
-            before = or_(and_(other.rhythm == Rhythm.IMMEDIATE, mine.rhythm == Rhythm.WEEKLY),
-                         and_(other.rhythm == mine.rhythm, other.id < mine.id))
+            rank = {subscription: case((subscription.rhythm == Rhythm.IMMEDIATE, 0), (subscription.rhythm == Rhythm.DAILY, 1),
+                                       else_=2) for subscription in (other, mine)}
+            before = or_(rank[other] < rank[mine], and_(other.rhythm == mine.rhythm, other.id < mine.id))
         else:
             same, eligible, before = other.webhook_url == mine.webhook_url, other.webhook_disabled_at.is_(None), other.id < mine.id
         return ~exists().where(other_item.event_id == AlertItem.event_id, other_item.subscription_id == other.id,
                                same, eligible, before)
 
     digest = case(
-        (and_(AlertSubscription.rhythm == Rhythm.WEEKLY, ~notice), literal(next_digest_at(now), AlertDelivery.due_at.type)),
+        *((and_(AlertSubscription.rhythm == rhythm, ~notice), literal(next_digest_at(now, rhythm), AlertDelivery.due_at.type))
+          for rhythm in (Rhythm.DAILY, Rhythm.WEEKLY)),
         else_=at_now,
     )
     email = new_items(Channel.EMAIL, digest).where(or_(AlertSubscription.email_enabled, notice),

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from hub.alerts.models import AlertDelivery, AlertItem, ChannelHealth, DeliveryStatus
-from hub.funding.horizon import horizons_query
+from hub.funding.horizon import StreamCliff, stream_cliffs
 from hub.funding.models import FundingStream
 from hub.initiatives.models import Initiative
 
@@ -20,17 +20,17 @@ LOG_PAGE = 200
 
 @dataclass
 class Cliff:
+    """One stream ending in the month: money at risk of its own (``stream.last``: the initiative's last euro)."""
+
     initiative: Initiative
-    horizon: date
-    # The money of the streams still running that stop by the cliff, per currency.
-    ending: dict[str, Decimal]
-    estimated: bool
+    stream: StreamCliff
 
 
 @dataclass
 class Month:
     first_day: date
     cliffs: list[Cliff] = field(default_factory=list)
+    # Money ending without a recorded successor or extension, per currency; programme budgets left out.
     totals: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
 
 
@@ -39,32 +39,25 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def upcoming_cliffs(session: Session, today: date) -> list[Month]:
-    """The next twelve calendar months (this one first), each with the cliffs falling in it."""
+def upcoming_cliffs(session: Session, today: date, lead_days: int) -> list[Month]:
+    """The next twelve calendar months (this one first), each with the streams ending in it, earliest first."""
     months = [Month(_add_months(today.replace(day=1), n)) for n in range(MONTHS)]
     end = _add_months(today.replace(day=1), MONTHS)
-    horizons = horizons_query().subquery()
-    rows = session.execute(
-        select(Initiative, horizons.c.horizon, FundingStream.currency, func.sum(FundingStream.amount),
-               func.max(case((FundingStream.amount_estimated, 1), else_=0)))
-        .join(horizons, horizons.c.initiative_id == Initiative.id)
-        .join(FundingStream, FundingStream.initiative_id == Initiative.id)
-        .where(horizons.c.horizon >= today, horizons.c.horizon < end, FundingStream.end_date >= today)
-        .group_by(Initiative.id, horizons.c.horizon, FundingStream.currency)
-        .order_by(horizons.c.horizon, Initiative.name_key)
+    ending = select(FundingStream.initiative_id).where(FundingStream.effective_end >= today, FundingStream.effective_end < end)
+    initiatives = session.scalars(
+        select(Initiative).where(Initiative.id.in_(ending)).options(selectinload(Initiative.funding_streams))
     ).all()
-    cliffs: dict[int, Cliff] = {}
-    for initiative, horizon, currency, amount, estimated in rows:
-        cliff = cliffs.get(initiative.id)
-        if cliff is None:
-            cliff = cliffs[initiative.id] = Cliff(initiative, horizon, {}, False)
-            months[(horizon.year - today.year) * 12 + horizon.month - today.month].cliffs.append(cliff)
-        cliff.ending[currency] = Decimal(amount or 0)
-        cliff.estimated = cliff.estimated or bool(estimated)
-    for month in months:
-        for cliff in month.cliffs:
-            for currency, amount in cliff.ending.items():
-                month.totals[currency] += amount
+    cliffs = sorted(
+        (Cliff(initiative, cliff) for initiative in initiatives
+         for cliff in stream_cliffs(initiative.funding_streams, lead_days, since=today) if cliff.end < end),
+        key=lambda c: (c.stream.end, c.initiative.name_key, c.stream.stream.id),
+    )
+    for cliff in cliffs:
+        month = months[(cliff.stream.end.year - today.year) * 12 + cliff.stream.end.month - today.month]
+        month.cliffs.append(cliff)
+        stream = cliff.stream.stream
+        if stream.amount is not None and not stream.programme_envelope and not cliff.stream.successor:
+            month.totals[stream.currency] += stream.amount
     return months
 
 

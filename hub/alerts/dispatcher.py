@@ -139,7 +139,7 @@ def claim(session: Session, *, limit: int, skip_email: bool = False) -> list[Ale
 
 def _is_digest(delivery: AlertDelivery) -> bool:
     item = delivery.item
-    return (delivery.channel == Channel.EMAIL and item.subscription.rhythm == Rhythm.WEEKLY
+    return (delivery.channel == Channel.EMAIL and item.subscription.rhythm != Rhythm.IMMEDIATE
             and item.event.name not in OWNER_NOTICES)
 
 

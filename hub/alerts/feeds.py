@@ -22,8 +22,8 @@ from hub.alerts.messages import describe, external_url
 from hub.alerts.models import AlertItem, AlertSubscription
 from hub.alerts.service import OWNER_NOTICES, LinkPurpose, initiatives_in_scope, scope_label, sign
 from hub.events import Event
-from hub.formatting import locale_code
-from hub.funding.horizon import horizons_query
+from hub.formatting import locale_code, money
+from hub.funding.horizon import decision_date, horizons_query
 from hub.funding.models import FundingStream
 from hub.initiatives.models import Initiative
 from hub.text import xml_safe
@@ -94,18 +94,25 @@ def calendar(session: Session, initiative_ids: Select, *, title: str, thresholds
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", xml_safe(title))
+    lead_days = current_app.config["RENEWAL_LEAD_DAYS"]
     streams = session.scalars(
         select(FundingStream).where(FundingStream.initiative_id.in_(initiative_ids),
-                                    FundingStream.end_date.between(*window))
-        .order_by(FundingStream.end_date).limit(CALENDAR_MAX_STREAMS)
+                                    FundingStream.effective_end.between(window[0], window[1] + timedelta(days=lead_days)))
+        .order_by(FundingStream.effective_end).limit(CALENDAR_MAX_STREAMS)
         .options(joinedload(FundingStream.initiative))
     ).all()
     for stream in streams:
         name = stream.initiative.name_in(locale_code())
         funder = stream.funder.name if stream.funder else "—"
-        _add_day(cal, _tag("stream-end", stream.id), stream.end_date, stamp,
-                 _("Funding ends: %(funder)s for %(name)s", funder=funder, name=name),
-                 external_url("initiatives.detail", initiative_id=stream.initiative_id))
+        link = external_url("initiatives.detail", initiative_id=stream.initiative_id)
+        end, decision = stream.effective_end, decision_date(stream, lead_days)
+        if end is not None and end <= window[1]:
+            _add_day(cal, _tag("stream-end", stream.id), end, stamp,
+                     _("Funding ends: %(funder)s for %(name)s (%(amount)s)", funder=funder, name=name,
+                       amount=money(stream.amount, stream.currency)), link)
+        if decision is not None and window[0] <= decision <= window[1] and stream.successor_id is None and not stream.extended:
+            _add_day(cal, _tag("renewal", stream.id, decision.toordinal()), decision, stamp,
+                     _("Renewal decision: %(funder)s for %(name)s", funder=funder, name=name), link)
     horizons = horizons_query().subquery()
     cliffs = session.execute(
         select(Initiative, horizons.c.horizon).join(horizons, horizons.c.initiative_id == Initiative.id)

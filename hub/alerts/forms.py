@@ -14,7 +14,8 @@ from hub.alerts.service import SubscriptionInput
 from hub.initiatives.models import Initiative
 from hub.stakeholders.service import list_organisations
 
-RHYTHM_LABELS = {Rhythm.IMMEDIATE: _l("Immediately"), Rhythm.WEEKLY: _l("Weekly digest (Monday morning)")}
+RHYTHM_LABELS = {Rhythm.IMMEDIATE: _l("Immediately"), Rhythm.DAILY: _l("Daily digest (every morning)"),
+                 Rhythm.WEEKLY: _l("Weekly digest (Monday morning)")}
 
 
 def scope_value(kind: str, key: str = "") -> str:
@@ -74,3 +75,13 @@ class RetryFailedForm(FlaskForm):
 
     channel = SelectField(_l("Channel"), choices=[("", _l("All channels")), (Channel.EMAIL.value, _l("E-mail")),
                                                   (Channel.WEBHOOK.value, _l("Webhook"))], default="")
+
+
+class SettingsForm(FlaskForm):
+    """The one-click settings of one subscription (reached through the signed link in every alert)."""
+
+    rhythm = SelectField(_l("How often"), choices=[(r.value, label) for r, label in RHYTHM_LABELS.items()])
+    reminder_offsets = StringField(
+        _l("Reminder days around funding ends and renewal decisions (empty: the usual ones)"),
+        description=_l("Days before (−) or after (+) the date, separated by commas, such as -90,-30,0,14."),
+        validators=[Optional(), Length(max=100)])

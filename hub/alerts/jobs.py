@@ -19,10 +19,12 @@ STUCK_TRANSACTION = "20s"
 def evaluate_cliffs() -> None:
     """Emit today's cliff events (idempotent: hourly runs only catch up what is new)."""
     session = get_session()
-    result = cliffs.evaluate(session, today=clock.today(), thresholds=current_app.config["CLIFF_THRESHOLDS"])
+    config = current_app.config
+    result = cliffs.evaluate(session, today=clock.today(), thresholds=config["CLIFF_THRESHOLDS"],
+                             offsets=config["REMINDER_OFFSETS"], lead_days=config["RENEWAL_LEAD_DAYS"])
     session.commit()
-    current_app.logger.info("cliffs: %s thresholds, %s lifted, %s streams ended",
-                            result.thresholds, result.lifted, result.streams_ended)
+    current_app.logger.info("cliffs: %s thresholds, %s lifted, %s streams ended, %s stream reminders, %s stream cliffs lifted",
+                            result.thresholds, result.lifted, result.streams_ended, result.reminders, result.streams_lifted)
 
 
 def _bounded(session: Session) -> None:

@@ -23,10 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.alerts.models import AlertItem, AlertSubscription, Channel
-from hub.alerts.service import AlertEvent, LinkPurpose, scope_label, sign
+from hub.alerts.service import OWNER_NOTICES, AlertEvent, LinkPurpose, offsets_text, scope_label, sign
 from hub.events import Event
 from hub.events.labels import EVENT_LABELS
-from hub.formatting import day, locale_code, money
+from hub.formatting import day, locale_code, money, percent
 from hub.initiatives.models import Initiative
 from hub.stakeholders.models import Organisation
 
@@ -44,6 +44,8 @@ class Notice:
     title: str
     text: str
     link: str | None
+    about: str = ""  # what the event is about (a digest groups on it)
+    reason: str = ""  # the rule that made it an alert
 
 
 def external_url(endpoint: str, **values: Any) -> str:
@@ -93,7 +95,33 @@ def _horizon_line(payload: dict[str, Any]) -> str:
 
 
 def describe(session: Session, item: AlertItem) -> Notice:
-    """The alert for one event, for the subscription of ``item``."""
+    """The alert for one event, for the subscription of ``item``, with what it is about and why it was sent."""
+    notice = _describe(session, item)
+    if item.event.name not in OWNER_NOTICES:
+        notice.about = _subject_name(session, item.event)[0]
+    notice.reason = _reason(item)
+    return notice
+
+
+def _reason(item: AlertItem) -> str:
+    """Which rule of which subscription sent the alert: every message says why it came."""
+    event, subscription = item.event, item.subscription
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    offsets = subscription.reminder_offsets or offsets_text(current_app.config["REMINDER_OFFSETS"])
+    if event.name == AlertEvent.CLIFF_THRESHOLD:
+        return _("Rule: the %(days)s-day threshold before an initiative's last funding ends.", days=payload.get("days"))
+    if event.name == AlertEvent.CLIFF_STREAM:
+        return _("Rule: reminder at %(offset)s days from the end of a funding stream (your reminder days: %(offsets)s).",
+                 offset=payload.get("offset"), offsets=offsets)
+    if event.name == AlertEvent.CLIFF_RENEWAL:
+        return _("Rule: reminder at %(offset)s days from a renewal decision (your reminder days: %(offsets)s).",
+                 offset=payload.get("offset"), offsets=offsets)
+    if event.name in OWNER_NOTICES:
+        return _("Rule: notices about your subscription itself.")
+    return _("Rule: changes to what you follow.")
+
+
+def _describe(session: Session, item: AlertItem) -> Notice:
     event, subscription = item.event, item.subscription
     payload = event.payload if isinstance(event.payload, dict) else {}
     if event.name == AlertEvent.SUBSCRIPTION_REQUESTED:
@@ -136,6 +164,8 @@ def describe(session: Session, item: AlertItem) -> Notice:
             text = _("%(name)s now has open-ended funding (it was to end on %(old)s).",
                      name=name, old=_date(payload.get("old_horizon")))
         return Notice(_("Funding cliff of %(name)s lifted", name=name), text, link)
+    if event.name in (AlertEvent.CLIFF_STREAM, AlertEvent.CLIFF_RENEWAL, AlertEvent.CLIFF_STREAM_LIFTED):
+        return _describe_stream(event.name, payload, name, link)
     if event.name == AlertEvent.STREAM_ENDED:
         return Notice(
             _("A funding stream of %(name)s has ended", name=name),
@@ -149,6 +179,8 @@ def describe(session: Session, item: AlertItem) -> Notice:
         detail = _("%(funder)s: %(amount)s until %(date)s.", funder=stream.get("funder") or "—",
                    amount=_amount(stream.get("amount"), stream.get("currency")),
                    date=_date(stream.get("end_date")) if stream.get("end_date") else _("open-ended"))
+        if event.name == "funding.updated":
+            detail = _changes(payload) or detail
         titles = {
             "funding.added": _("New funding for %(name)s", name=name),
             "funding.updated": _("Funding of %(name)s changed", name=name),
@@ -183,6 +215,84 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _share(value: Any) -> str:
+    try:
+        return percent(Decimal(str(value))) if value is not None else _("share unknown")
+    except (InvalidOperation, ValueError):
+        return _("share unknown")
+
+
+def _describe_stream(name_of_event: str, payload: dict[str, Any], name: str, link: str | None) -> Notice:
+    """A stream's own cliff: its money, its share of the initiative's funding, its end or renewal decision."""
+    funder = payload.get("funder") or "—"
+    amount, share = _amount(payload.get("amount"), payload.get("currency")), _share(payload.get("share"))
+    end = _date(payload.get("end_date"))
+    if name_of_event == AlertEvent.CLIFF_STREAM_LIFTED:
+        if payload.get("successor_id"):
+            text = _("A successor is recorded for the funding by %(funder)s (%(amount)s) that was to end on %(old)s.",
+                     funder=funder, amount=amount, old=_date(payload.get("old_date")))
+        else:
+            text = _("The funding by %(funder)s (%(amount)s) now runs until %(date)s (it was to end on %(old)s).",
+                     funder=funder, amount=amount, date=end, old=_date(payload.get("old_date")))
+        return Notice(_("Funding cliff of %(name)s lifted: %(funder)s", name=name, funder=funder), text, link)
+    days_left = int(payload.get("days_left", 0))
+    if name_of_event == AlertEvent.CLIFF_RENEWAL:
+        if days_left > 0:
+            title = ngettext("Renewal of the %(funder)s funding of %(name)s to be decided in %(num)d day",
+                             "Renewal of the %(funder)s funding of %(name)s to be decided in %(num)d days",
+                             days_left, funder=funder, name=name)
+        elif days_left == 0:
+            title = _("Renewal of the %(funder)s funding of %(name)s to be decided today", funder=funder, name=name)
+        else:
+            title = ngettext("Renewal of the %(funder)s funding of %(name)s overdue by %(num)d day",
+                             "Renewal of the %(funder)s funding of %(name)s overdue by %(num)d days",
+                             -days_left, funder=funder, name=name)
+        text = _("The funding by %(funder)s (%(amount)s, %(share)s of the funding of %(name)s) ends on %(date)s; "
+                 "renewal is to be decided by %(decision)s. No successor or extension is recorded.",
+                 funder=funder, amount=amount, share=share, name=name, date=end, decision=_date(payload.get("date")))
+        return Notice(title, text, link)
+    if days_left > 0:
+        title = ngettext("%(amount)s (%(share)s) of the funding of %(name)s ends in %(num)d day",
+                         "%(amount)s (%(share)s) of the funding of %(name)s ends in %(num)d days",
+                         days_left, amount=amount, share=share, name=name)
+    elif days_left == 0:
+        title = _("%(amount)s (%(share)s) of the funding of %(name)s ends today", amount=amount, share=share, name=name)
+    else:
+        title = ngettext("%(amount)s (%(share)s) of the funding of %(name)s ended %(num)d day ago",
+                         "%(amount)s (%(share)s) of the funding of %(name)s ended %(num)d days ago",
+                         -days_left, amount=amount, share=share, name=name)
+    text = _("The funding by %(funder)s ends on %(date)s and no successor is recorded. %(name)s goes on with less money.",
+             funder=funder, date=end, name=name)
+    return Notice(title, text, link)
+
+
+# The stream fields whose change a funding alert spells out ("end date 31-12-2026 → 30-06-2027").
+CHANGED_FIELDS = {
+    "amount": _l("amount"), "start_date": _l("start date"), "end_date": _l("end date"),
+    "expected_end_date": _l("expected end"), "actual_end_date": _l("actual end"),
+    "renewal_decision_date": _l("renewal decision"), "funder": _l("funder"),
+}
+
+
+def _changes(payload: dict[str, Any]) -> str:
+    before, after = payload.get("before"), payload.get("after")
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return ""
+
+    def shown(key: str, value: Any) -> str:
+        if value is None:
+            return "—"
+        if key.endswith("_date"):
+            return _date(value)
+        if key == "amount":
+            return _amount(value, after.get("currency") or before.get("currency"))
+        return str(value)
+
+    parts = [f"{label} {shown(key, before.get(key))} → {shown(key, after[key])}"
+             for key, label in CHANGED_FIELDS.items() if key in after]
+    return "; ".join(parts) + "." if parts else ""
+
+
 def _unsubscribe_url(subscription: AlertSubscription) -> str:
     return external_url("alerts.unsubscribe", token=sign(LinkPurpose.UNSUBSCRIBE, subscription.id))
 
@@ -190,7 +300,10 @@ def _unsubscribe_url(subscription: AlertSubscription) -> str:
 def build_email(session: Session, subscription: AlertSubscription, items: Sequence[AlertItem], key: str,
                 now: datetime) -> EmailMessage:
     """One alert, or a weekly digest of several; ``key`` becomes the Message-ID receivers deduplicate on."""
-    notices = [describe(session, item) for item in items]
+    notices = [describe(session, item) for item in sorted(items, key=lambda item: item.event_id, reverse=True)]
+    groups: dict[str, list[Notice]] = {}
+    for notice in notices:  # newest first, grouped per initiative in the order of its newest alert
+        groups.setdefault(notice.about, []).append(notice)
     unsubscribe = _unsubscribe_url(subscription)
     sender = current_app.config["SMTP_FROM"]
     domain = parseaddr(sender)[1].rpartition("@")[2] or "grenshub.example"
@@ -207,9 +320,10 @@ def build_email(session: Session, subscription: AlertSubscription, items: Sequen
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = subscription.locale
     message.set_content(render_template(
-        "alerts/email.txt", notices=notices, unsubscribe_url=unsubscribe,
+        "alerts/email.txt", groups=groups, digest=len(notices) > 1, unsubscribe_url=unsubscribe,
         scope=_scopes(session, matched_subscriptions(session, subscription, items, Channel.EMAIL), subscription.locale),
         mine_url=external_url("alerts.mine") if subscription.user_id else None,
+        settings_url=external_url("alerts.subscription_settings", token=sign(LinkPurpose.SETTINGS, subscription.id)),
         feed_url=external_url("alerts.atom", token=sign(LinkPurpose.FEED, subscription.id)),
     ))
     return message
@@ -227,9 +341,12 @@ def build_webhook(session: Session, subscription: AlertSubscription, item: Alert
         "title": notice.title,
         "text": notice.text,
         "link": notice.link,
+        "reason": notice.reason,
         "language": subscription.locale,
         "payload": payload_for(event, subscription),
-        "subscription": {"id": subscription.id, "unsubscribe": _unsubscribe_url(subscription)},
+        "subscription": {"id": subscription.id, "unsubscribe": _unsubscribe_url(subscription),
+                         "settings": external_url("alerts.subscription_settings",
+                                                  token=sign(LinkPurpose.SETTINGS, subscription.id))},
         "matched": [{"id": s.id, "scope": {"kind": s.scope_kind, "key": s.scope_key},
                      "label": scope_label(session, s.scope_kind, s.scope_key, subscription.locale)} for s in matched],
     }

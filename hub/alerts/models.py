@@ -28,6 +28,7 @@ class ScopeKind(enum.StrEnum):
 
 class Rhythm(enum.StrEnum):
     IMMEDIATE = "immediate"
+    DAILY = "daily"
     WEEKLY = "weekly"
 
 
@@ -66,6 +67,8 @@ class AlertSubscription(Base):
     webhook_url: Mapped[str | None] = mapped_column(String(500))
     webhook_secret: Mapped[str | None] = mapped_column(String(64))
     webhook_disabled_at: Mapped[datetime | None]
+    # Reminder offsets in days around stream ends and renewal decisions ("-90,0,14"); None: HUB_REMINDER_OFFSETS.
+    reminder_offsets: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime]
     confirmed_at: Mapped[datetime | None]
     updated_at: Mapped[datetime]
@@ -157,6 +160,30 @@ class StreamEndMark(Base):
     stream_id: Mapped[int] = mapped_column(ForeignKey("funding_streams.id", ondelete="CASCADE"), primary_key=True)
     end_date: Mapped[date] = mapped_column(primary_key=True)
     fired_at: Mapped[datetime]
+
+
+class StreamRule(enum.StrEnum):
+    """The dates of a stream that reminders are set on."""
+
+    END = "end"  # the stream's effective end, while a later stream keeps the initiative going (a partial cliff)
+    DECISION = "decision"  # the renewal decision date, while no successor or extension is recorded
+
+
+class StreamMark(Base):
+    """A reminder offset that has fired (or was passed over) for one stream, rule and date.
+
+    Keyed on the date as CliffMark is on the horizon: a moved date has no marks, so its reminders arm again.
+    """
+
+    __tablename__ = "alert_stream_marks"
+
+    stream_id: Mapped[int] = mapped_column(ForeignKey("funding_streams.id", ondelete="CASCADE"), primary_key=True)
+    rule: Mapped[StreamRule] = mapped_column(str_enum(StreamRule, length=16), primary_key=True)
+    target: Mapped[date] = mapped_column(primary_key=True)
+    offset: Mapped[int] = mapped_column(primary_key=True)
+    announced: Mapped[bool]
+    fired_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
 
 
 class ConsumerCursor(Base):

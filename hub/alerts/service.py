@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,7 +31,9 @@ from hub.alerts.models import (
     SubscriptionStatus,
 )
 from hub.auth.addresses import normalise_email
+from hub.alerts.settings import parse_offsets
 from hub.auth.models import User
+from hub.config import ConfigError
 from hub.db import is_value_of
 from hub.errors import Conflict, NotFound, ValidationFailed
 from hub.events import record_event
@@ -47,6 +50,10 @@ class AlertEvent(enum.StrEnum):
     CLIFF_THRESHOLD = "alerts.cliff_threshold"
     CLIFF_LIFTED = "alerts.cliff_lifted"
     STREAM_ENDED = "alerts.stream_ended"
+    # Per stream (names under "alerts.cliff_", so they reach the initiative's followers).
+    CLIFF_STREAM = "alerts.cliff_stream"
+    CLIFF_RENEWAL = "alerts.cliff_renewal"
+    CLIFF_STREAM_LIFTED = "alerts.cliff_stream_lifted"
     SUBSCRIPTION_REQUESTED = "alerts.subscription_requested"
     SUBSCRIBED = "alerts.subscribed"
     SUBSCRIPTION_CHANGED = "alerts.subscription_changed"
@@ -59,10 +66,20 @@ class AlertEvent(enum.StrEnum):
 EVENT_LABELS.setdefault(AlertEvent.CLIFF_THRESHOLD.value, _l("Funding cliff threshold reached"))
 EVENT_LABELS.setdefault(AlertEvent.CLIFF_LIFTED.value, _l("Funding cliff lifted"))
 EVENT_LABELS.setdefault(AlertEvent.STREAM_ENDED.value, _l("Funding stream ended without structural successor"))
+EVENT_LABELS.setdefault(AlertEvent.CLIFF_STREAM.value, _l("Funding stream ending"))
+EVENT_LABELS.setdefault(AlertEvent.CLIFF_RENEWAL.value, _l("Renewal decision due"))
+EVENT_LABELS.setdefault(AlertEvent.CLIFF_STREAM_LIFTED.value, _l("Funding stream cliff lifted"))
 
 # Subject type of subscription events; the owner notices among them are mailed to the subscriber.
 SUBSCRIPTION_SUBJECT = "alert_subscription"
 OWNER_NOTICES = (AlertEvent.SUBSCRIPTION_REQUESTED.value, AlertEvent.WEBHOOK_DISABLED.value)
+# Reminders at an offset from a stream's date: each subscription hears only those at its offsets.
+REMINDERS = (AlertEvent.CLIFF_STREAM.value, AlertEvent.CLIFF_RENEWAL.value)
+
+
+def offsets_text(offsets: Sequence[int]) -> str:
+    """The stored form of reminder offsets, "-90,0,14": the fan-out matches ",<offset>," inside it."""
+    return ",".join(str(d) for d in sorted(set(offsets)))
 
 
 # Subjects only members may see: following one needs an account, and their (members-only) events only
@@ -78,6 +95,8 @@ class SubscriptionInput:
     email_enabled: bool = True
     webhook_url: str | None = None
     locale: str = "en"
+    # "-90,0,14": days around stream ends and renewal decisions; empty: the central HUB_REMINDER_OFFSETS.
+    reminder_offsets: str = ""
 
 
 # --- scope rules: the same SQL for fan-out (per event) and feeds (per subscription) ---------------------
@@ -173,6 +192,11 @@ def _validate(session: Session, data: SubscriptionInput) -> tuple[str, str, dict
         parts = urlsplit(data.webhook_url)
         if parts.scheme not in ("http", "https") or not parts.hostname or len(data.webhook_url) > 500:
             errors["webhook_url"] = [_("The webhook address must be an http:// or https:// URL.")]
+    try:
+        if data.reminder_offsets.strip():
+            data.reminder_offsets = offsets_text(parse_offsets(data.reminder_offsets))
+    except ConfigError:
+        errors["reminder_offsets"] = [_("Give reminder days as whole numbers separated by commas, such as -90,-30,0,14.")]
     if not data.email_enabled and not data.webhook_url:
         errors["email_enabled"] = [_("Choose at least one way to be alerted: e-mail or a webhook.")]
     return kind, key, errors
@@ -183,6 +207,7 @@ def _snapshot(subscription: AlertSubscription) -> dict[str, Any]:
         "scope_kind": subscription.scope_kind,
         "scope_key": subscription.scope_key,
         "rhythm": subscription.rhythm.value,
+        "reminder_offsets": subscription.reminder_offsets,
         "status": subscription.status.value,
         "email": subscription.email_enabled,
         "webhook": bool(subscription.webhook_url),
@@ -206,6 +231,7 @@ def _existing(session: Session, email: str, kind: str, key: str) -> AlertSubscri
 
 def _apply(subscription: AlertSubscription, data: SubscriptionInput) -> None:
     subscription.rhythm = Rhythm(data.rhythm)
+    subscription.reminder_offsets = data.reminder_offsets.strip() or None
     subscription.email_enabled = data.email_enabled
     if (data.webhook_url or None) != subscription.webhook_url:
         subscription.webhook_url = data.webhook_url or None
@@ -282,6 +308,26 @@ def set_paused(session: Session, subscription: AlertSubscription, paused: bool, 
         raise Conflict(_("Only active subscriptions can be paused or resumed."))
     if subscription.status != wanted:
         subscription.status = wanted
+        subscription.updated_at = clock.now()
+        _record(session, AlertEvent.SUBSCRIPTION_CHANGED, subscription, actor_id)
+
+
+def change_settings(session: Session, subscription: AlertSubscription, rhythm: str, reminder_offsets: str, *,
+                    actor_id: int | None) -> None:
+    """How often and on which reminder days a subscription hears (from the one-click settings link)."""
+    errors: dict[str, list[str]] = {}
+    if not is_value_of(Rhythm, rhythm):
+        errors["rhythm"] = [_("Unknown rhythm: %(value)s.", value=rhythm)]
+    try:
+        offsets = offsets_text(parse_offsets(reminder_offsets)) if reminder_offsets.strip() else None
+    except ConfigError:
+        errors["reminder_offsets"] = [_("Give reminder days as whole numbers separated by commas, such as -90,-30,0,14.")]
+    if errors:
+        raise ValidationFailed(errors)
+    if subscription.status == SubscriptionStatus.UNSUBSCRIBED:
+        raise Conflict(_("This subscription has ended."))
+    if (subscription.rhythm, subscription.reminder_offsets) != (Rhythm(rhythm), offsets):
+        subscription.rhythm, subscription.reminder_offsets = Rhythm(rhythm), offsets
         subscription.updated_at = clock.now()
         _record(session, AlertEvent.SUBSCRIPTION_CHANGED, subscription, actor_id)
 
@@ -394,6 +440,7 @@ class LinkPurpose(enum.StrEnum):
     CONFIRM = "alerts-confirm"
     FEED = "alerts-feed"
     CALENDAR = "alerts-calendar"
+    SETTINGS = "alerts-settings"
 
 
 def sign(purpose: LinkPurpose, value: int) -> str:

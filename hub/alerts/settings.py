@@ -38,6 +38,18 @@ def parse_thresholds(raw: str) -> tuple[int, ...]:
     return tuple(sorted(days, reverse=True))
 
 
+def parse_offsets(raw: str, name: str = "HUB_REMINDER_OFFSETS") -> tuple[int, ...]:
+    """"-365,-180,-90,-30,0,14" → the same, earliest first: days before (−) or after (+) a stream's end or
+    renewal decision at which reminders go out."""
+    try:
+        days = {int(part) for part in raw.split(",") if part.strip()}
+    except ValueError:
+        raise ConfigError(f"{name} must be comma-separated whole days such as -90,0,14, not {raw!r}") from None
+    if not days or max(abs(d) for d in days) > 3650:
+        raise ConfigError(f"{name} needs at least one offset within ten years, not {raw!r}")
+    return tuple(sorted(days))
+
+
 def from_environment(instance_path: str) -> dict[str, Any]:
     tls = os.environ.get("HUB_SMTP_TLS", "none").strip().lower()
     if tls not in TLS_MODES:
@@ -52,6 +64,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SMTP_MAX_ATTEMPTS": _int("HUB_SMTP_MAX_ATTEMPTS", 8, 1),
         "ALERTS_OUTBOX_DIR": os.environ.get("HUB_ALERTS_OUTBOX_DIR", os.path.join(instance_path, "outbox")),
         "CLIFF_THRESHOLDS": parse_thresholds(os.environ.get("HUB_CLIFF_THRESHOLDS", "365,180,90,30,0")),
+        "REMINDER_OFFSETS": parse_offsets(os.environ.get("HUB_REMINDER_OFFSETS", "-365,-180,-90,-30,0,14")),
+        "RENEWAL_LEAD_DAYS": _int("HUB_RENEWAL_LEAD_DAYS", 90),
         "WEBHOOK_TIMEOUT": _int("HUB_WEBHOOK_TIMEOUT", 10, 1),
         "WEBHOOK_MAX_ATTEMPTS": _int("HUB_WEBHOOK_MAX_ATTEMPTS", 6, 1),
         "WEBHOOK_ALLOW_PRIVATE": os.environ.get("HUB_WEBHOOK_ALLOW_PRIVATE", "").strip().lower() in ("1", "true", "yes", "on"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from hub import clock
 from hub.alerts import dashboard, feeds, service, settings
-from hub.alerts.forms import EmailSubscriptionForm, RetryFailedForm, SubscriptionForm, scope_choices, scope_value
+from hub.alerts.forms import EmailSubscriptionForm, RetryFailedForm, SettingsForm, SubscriptionForm, scope_choices, scope_value
 from hub.alerts.models import AlertDelivery, AlertSubscription, Channel, DeliveryStatus, ScopeKind, SubscriptionStatus
 from hub.alerts.service import LinkPurpose
 from hub.auth.access import manager_required, member_required
@@ -200,6 +200,29 @@ def unsubscribe(token: str) -> str:
                            done=subscription.status == SubscriptionStatus.UNSUBSCRIBED)
 
 
+@bp.route("/settings/<token>", methods=["GET", "POST"])
+def subscription_settings(token: str) -> str | tuple[str, int]:
+    """One-click settings from an alert: the signed link authorises, as for unsubscribing; the form has CSRF."""
+    session = get_session()
+    subscription = service.subscription_for(session, LinkPurpose.SETTINGS, token)
+    form = SettingsForm(obj=subscription) if request.method == "GET" else SettingsForm()
+    if form.validate_on_submit():
+        try:
+            service.change_settings(session, subscription, form.rhythm.data, form.reminder_offsets.data or "", actor_id=None)
+        except (ValidationFailed, Conflict) as error:
+            session.rollback()
+            if isinstance(error, ValidationFailed):
+                show_domain_errors(form, error)
+            else:
+                flash(str(error), "error")
+        else:
+            session.commit()
+            flash(_("Your alert settings are saved."), "success")
+    label = service.scope_label(session, subscription.scope_kind, subscription.scope_key, locale_code())
+    central = service.offsets_text(current_app.config["REMINDER_OFFSETS"])
+    return render_template("alerts/settings.html", form=form, label=label, central=central), 422 if form.errors else 200
+
+
 @bp.get("/feeds/<token>.atom")
 def atom(token: str) -> Response:
     session = get_session()
@@ -238,7 +261,8 @@ def personal_calendar(token: str) -> Response:
 @bp.get("/cliffs")
 @manager_required
 def cliffs() -> str:
-    return render_template("alerts/cliffs.html", months=dashboard.upcoming_cliffs(get_session(), clock.today()))
+    return render_template("alerts/cliffs.html", months=dashboard.upcoming_cliffs(
+        get_session(), clock.today(), current_app.config["RENEWAL_LEAD_DAYS"]))
 
 
 @bp.get("/deliveries")

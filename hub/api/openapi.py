@@ -207,6 +207,8 @@ SCHEMAS: dict[str, Any] = {
         "id": INTEGER, "initiative_id": INTEGER, "funder_id": INTEGER, "funder": STRING, "kind": STRING,
         "amount": NUMBER_OR_NULL, "currency": STRING, "cofinancing_share": NUMBER_OR_NULL,
         "start_date": DAY, "end_date": DAY_OR_NULL, "amount_estimated": BOOLEAN, "end_date_estimated": BOOLEAN,
+        "expected_end_date": DAY_OR_NULL, "actual_end_date": DAY_OR_NULL, "effective_end_date": DAY_OR_NULL,
+        "renewal_decision_date": DAY_OR_NULL, "successor_id": INTEGER_OR_NULL, "programme_envelope": BOOLEAN,
         "note": STRING, "created_at": MOMENT, "updated_at": MOMENT,
     }),
     "FundingStreamList": _obj({"items": _list("FundingStream")}),

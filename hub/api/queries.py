@@ -30,10 +30,10 @@ def funding_streams(session: Session, *, initiative_id: int | None, funder_id: i
     if funder_id is not None:
         query = query.where(FundingStream.funder_id == funder_id)
     if ends_after is not None:
-        query = query.where(FundingStream.end_date >= ends_after)
+        query = query.where(FundingStream.effective_end >= ends_after)
     if ends_before is not None:
-        query = query.where(FundingStream.end_date <= ends_before)
-    query = query.order_by(FundingStream.end_date.is_(None), FundingStream.end_date, FundingStream.id)
+        query = query.where(FundingStream.effective_end <= ends_before)
+    query = query.order_by(FundingStream.effective_end.is_(None), FundingStream.effective_end, FundingStream.id)
     return session.scalars(query.offset(offset).limit(limit)).all()
 
 

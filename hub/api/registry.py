@@ -148,19 +148,17 @@ FUNDING_FIELDS = {
     "amount_estimated": Field("boolean"),
     "end_date_estimated": Field("boolean"),
     "note": text(5_000),
+    "expected_end_date": Field("date", _l("The end now expected, when it differs from the plan."), nullable=True),
+    "actual_end_date": Field("date", _l("The end the funding actually had."), nullable=True),
+    "renewal_decision_date": Field("date", _l("When renewal must be decided (null: the configured lead time before the end)."),
+                                   nullable=True),
+    "successor_id": ident(_l("The funding stream that carries on after this one."), nullable=True),
+    "programme_envelope": Field("boolean", _l("A programme's whole budget, left out of totals.")),
 }
 
 
 def _stream(stream_id: int) -> FundingStream:
     return funding.get_stream(get_session(), stream_id)
-
-
-def _current_funding(item: FundingStream) -> funding.FundingInput:
-    return funding.FundingInput(
-        funder_id=item.funder_id, kind=item.kind.value, start_date=item.start_date, end_date=item.end_date,
-        amount=item.amount, currency=item.currency, cofinancing_share=item.cofinancing_share,
-        amount_estimated=item.amount_estimated, end_date_estimated=item.end_date_estimated, note=item.note,
-    )
 
 
 @api.operation("GET", "/funding", summary=_l("List funding streams by end date"), tag="funding",
@@ -198,7 +196,7 @@ def get_funding(stream_id: int) -> Response:
                access=Access.MANAGE, body=FUNDING_FIELDS, partial=True, returns="FundingStream")
 def update_funding(stream_id: int, body: dict[str, Any]) -> Response:
     item = _stream(stream_id)
-    funding.update_stream(get_session(), item, dataclasses.replace(_current_funding(item), **body),
+    funding.update_stream(get_session(), item, dataclasses.replace(funding.current_input(item), **body),
                           actor_id=current_user.id)
     commit()
     return jsonify(serialise.stream(item))

@@ -43,6 +43,7 @@ class Funding:
     open_ended: bool = False
     horizon: date | None = None  # last end date when every stream ends
     running: dict[str, Decimal] = field(default_factory=dict)  # per currency, streams not yet ended
+    ending: dict[str, Decimal] = field(default_factory=dict)  # the part of it ending by the cutoff, no successor
 
 
 @dataclass
@@ -51,6 +52,7 @@ class CoverageRow:
     is_theme: bool
     initiative_ids: list[int]
     money: dict[str, Decimal]  # per currency
+    ending: dict[str, Decimal]  # per currency: the money ending by the cutoff with no successor recorded
     open_ended: bool  # at least one serving initiative has open-ended funding
     until: date | None  # otherwise: the latest funding horizon among them
     status: CoverageStatus
@@ -81,17 +83,21 @@ class CoverageMatrix:
         return [r for r in self.rows if not r.is_theme and r.status == CoverageStatus.AT_RISK]
 
 
-def _funding_of(session: Session, today: date) -> dict[int, Funding]:
+def _funding_of(session: Session, today: date, cutoff: date) -> dict[int, Funding]:
+    """Programme envelopes count for the horizon but not in the money (a programme budget would dwarf the rest)."""
     active = select(Initiative.id).where(Initiative.status == InitiativeStatus.ACTIVE)
     funding: dict[int, Funding] = defaultdict(Funding)
     ends: dict[int, list[date | None]] = defaultdict(list)
-    for owner, currency, amount, end in session.execute(
-        select(FundingStream.initiative_id, FundingStream.currency, FundingStream.amount, FundingStream.end_date)
+    for owner, currency, amount, end, envelope, successor in session.execute(
+        select(FundingStream.initiative_id, FundingStream.currency, FundingStream.amount, FundingStream.effective_end,
+               FundingStream.programme_envelope, FundingStream.successor_id)
         .where(FundingStream.initiative_id.in_(active))
     ):
         ends[owner].append(end)
-        if amount is not None and (end is None or end >= today):
+        if amount is not None and not envelope and (end is None or end >= today):
             funding[owner].running[currency] = funding[owner].running.get(currency, Decimal(0)) + amount
+            if end is not None and end <= cutoff and successor is None:
+                funding[owner].ending[currency] = funding[owner].ending.get(currency, Decimal(0)) + amount
     for owner, dates in ends.items():
         if any(d is None for d in dates):
             funding[owner].open_ended = True
@@ -102,14 +108,17 @@ def _funding_of(session: Session, today: date) -> dict[int, Funding]:
 
 def _row(code: str, serving: set[int], funding: dict[int, Funding], cutoff: date) -> CoverageRow:
     money: dict[str, Decimal] = {}
+    ending: dict[str, Decimal] = {}
     for initiative_id in serving:
         for currency, amount in funding[initiative_id].running.items():
             money[currency] = money.get(currency, Decimal(0)) + amount
+        for currency, amount in funding[initiative_id].ending.items():
+            ending[currency] = ending.get(currency, Decimal(0)) + amount
     open_ended = any(funding[i].open_ended for i in serving)
     horizons = [funding[i].horizon for i in serving if funding[i].horizon is not None]
     lasting = any(funding[i].open_ended or (funding[i].horizon or date.min) > cutoff for i in serving)
     status = CoverageStatus.GAP if not serving else CoverageStatus.COVERED if lasting else CoverageStatus.AT_RISK
-    return CoverageRow(code=code, is_theme=code.isdigit(), initiative_ids=sorted(serving), money=money,
+    return CoverageRow(code=code, is_theme=code.isdigit(), initiative_ids=sorted(serving), money=money, ending=ending,
                        open_ended=open_ended, until=None if open_ended else max(horizons, default=None), status=status)
 
 
@@ -124,7 +133,7 @@ def coverage_matrix(session: Session) -> CoverageMatrix:
     ):
         serving[code].add(initiative_id)
         serving[str(advice.theme_of(code))].add(initiative_id)
-    funding = _funding_of(session, today)
+    funding = _funding_of(session, today, cutoff)
     rows = []
     for theme in advice.THEMES:
         rows.append(_row(str(theme.number), serving[str(theme.number)], funding, cutoff))

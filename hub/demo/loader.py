@@ -3,6 +3,7 @@ so the demo also fills the event history."""
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,7 @@ from hub.db import get_session
 from hub.demo import data
 from hub.alerts.demo import load_demo_alerts
 from hub.feeds.demo import load_demo_feeds
-from hub.funding.service import FundingInput, add_stream
+from hub.funding.service import FundingInput, add_stream, current_input, update_stream
 from hub.initiatives.models import Initiative
 from hub.initiatives.service import InitiativeInput, count_initiatives, create_initiative
 from hub.lobby.demo import load_lobby_demo
@@ -80,8 +81,9 @@ def _load_initiatives(session: Session, orgs: dict[str, Organisation]) -> dict[s
         ), actor_id=None)
         for role in row.get("roles", []):
             add_role(session, initiative, orgs[role["org"]], role["role"], actor_id=None)
+        added = []
         for stream in row.get("funding", []):
-            add_stream(session, initiative, FundingInput(
+            added.append(add_stream(session, initiative, FundingInput(
                 funder_id=orgs[stream["funder"]].id, kind=stream["kind"],
                 start_date=_day(stream["start_date"]), end_date=_day(stream.get("end_date")),
                 amount=Decimal(str(stream["amount"])) if stream.get("amount") is not None else None,
@@ -89,7 +91,12 @@ def _load_initiatives(session: Session, orgs: dict[str, Organisation]) -> dict[s
                 cofinancing_share=Decimal(str(stream["cofinancing_share"])) if stream.get("cofinancing_share") is not None else None,
                 amount_estimated=stream.get("amount_estimated", False),
                 end_date_estimated=stream.get("end_date_estimated", False), note=stream.get("note") or "",
-            ), actor_id=None)
+                expected_end_date=_day(stream.get("expected_end_date")), programme_envelope=stream.get("programme_envelope", False),
+            ), actor_id=None))
+        for stream, row_stream in zip(added, row.get("funding", [])):
+            if row_stream.get("successor") is not None:
+                update_stream(session, stream, replace(current_input(stream), successor_id=added[row_stream["successor"]].id),
+                              actor_id=None)
         initiatives[row["key"]] = initiative
     return initiatives
 

@@ -67,6 +67,12 @@ class FundingForm(FlaskForm):
     amount_estimated = BooleanField(_l("Amount is an estimate"))
     end_date_estimated = BooleanField(_l("End date is an estimate"))
     note = TextAreaField(_l("Note"))
+    expected_end_date = DateField(_l("Expected end (if it differs from the plan)"), validators=[Optional()])
+    actual_end_date = DateField(_l("Actual end"), validators=[Optional()])
+    renewal_decision_date = DateField(_l("Renewal to be decided by (empty: the usual lead time before the end)"),
+                                      validators=[Optional()])
+    successor_id = SelectField(_l("Followed by"), coerce=int, validate_choice=False)
+    programme_envelope = BooleanField(_l("Programme budget (left out of totals)"))
 
     def to_input(self) -> FundingInput:
         return FundingInput(
@@ -80,4 +86,9 @@ class FundingForm(FlaskForm):
             amount_estimated=self.amount_estimated.data,
             end_date_estimated=self.end_date_estimated.data,
             note=self.note.data or "",
+            expected_end_date=self.expected_end_date.data,
+            actual_end_date=self.actual_end_date.data,
+            renewal_decision_date=self.renewal_decision_date.data,
+            successor_id=self.successor_id.data or None,
+            programme_envelope=self.programme_envelope.data,
         )

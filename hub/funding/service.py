@@ -47,6 +47,11 @@ class FundingInput:
     amount_estimated: bool = False
     end_date_estimated: bool = False
     note: str = ""
+    expected_end_date: date | None = None
+    actual_end_date: date | None = None
+    renewal_decision_date: date | None = None
+    successor_id: int | None = None
+    programme_envelope: bool = False
 
     def __post_init__(self) -> None:
         clean_fields(self, single=("currency",), multi=("note",))
@@ -54,7 +59,14 @@ class FundingInput:
 
 # The columns a FundingInput sets.
 _COLUMNS = ("funder_id", "kind", "start_date", "end_date", "amount", "currency", "cofinancing_share",
-            "amount_estimated", "end_date_estimated", "note")
+            "amount_estimated", "end_date_estimated", "note", "expected_end_date", "actual_end_date",
+            "renewal_decision_date", "successor_id", "programme_envelope")
+_DATES = ("end_date", "expected_end_date", "actual_end_date", "renewal_decision_date")
+
+
+def current_input(stream: FundingStream) -> FundingInput:
+    """The input that leaves ``stream`` as it is: partial changes (API PATCH) start from it."""
+    return FundingInput(**{column: getattr(stream, column) for column in _COLUMNS} | {"kind": stream.kind.value})
 
 
 def snapshot(stream: FundingStream) -> dict[str, Any]:
@@ -72,9 +84,11 @@ def _snapshot(stream_id: int, funder: str | None, values: Mapping[str, Any]) -> 
         "currency": values["currency"],
         "cofinancing_share": str(values["cofinancing_share"]) if values["cofinancing_share"] is not None else None,
         "start_date": values["start_date"].isoformat(),
-        "end_date": values["end_date"].isoformat() if values["end_date"] else None,
+        **{column: values[column].isoformat() if values.get(column) else None for column in _DATES},
         "amount_estimated": values["amount_estimated"],
         "end_date_estimated": values["end_date_estimated"],
+        "successor_id": values.get("successor_id"),
+        "programme_envelope": bool(values.get("programme_envelope")),
     }
 
 
@@ -86,7 +100,8 @@ def validate_stream(session: Session, data: FundingInput, *, funders: Container[
     return _validate(session, data, funders=funders)
 
 
-def _validate(session: Session, data: FundingInput, *, funders: Container[int] | None = None) -> FieldErrors:
+def _validate(session: Session, data: FundingInput, *, funders: Container[int] | None = None,
+              stream_id: int | None = None, initiative_id: int | None = None) -> FieldErrors:
     errors = FieldErrors()
     if data.funder_id is None or (
         data.funder_id not in funders if funders is not None else session.get(Organisation, data.funder_id) is None
@@ -98,8 +113,16 @@ def _validate(session: Session, data: FundingInput, *, funders: Container[int] |
         errors.add("start_date", _("Give the start date of the funding."))
     check_day(errors, "start_date", _l("Funding start"), data.start_date)
     check_day(errors, "end_date", _l("Funding end"), data.end_date)
-    if data.start_date and data.end_date and data.end_date < data.start_date:
-        errors.add("end_date", _("The end date lies before the start date."))
+    check_day(errors, "expected_end_date", _l("Expected end"), data.expected_end_date)
+    check_day(errors, "actual_end_date", _l("Actual end"), data.actual_end_date)
+    check_day(errors, "renewal_decision_date", _l("Renewal decision"), data.renewal_decision_date)
+    for column in ("end_date", "expected_end_date", "actual_end_date"):
+        if data.start_date and getattr(data, column) and getattr(data, column) < data.start_date:
+            errors.add(column, _("The end date lies before the start date."))
+    if data.successor_id is not None:
+        successor = session.get(FundingStream, data.successor_id)
+        if successor is None or successor.id == stream_id or (initiative_id is not None and successor.initiative_id != initiative_id):
+            errors.add("successor_id", _("Choose another funding stream of the same initiative as successor."))
     amount_ok = check_finite(errors, "amount", _l("Amount"), data.amount)
     if amount_ok and data.amount is not None and data.amount < 0:
         errors.add("amount", _("The amount cannot be negative."))
@@ -126,6 +149,11 @@ def _values(data: FundingInput) -> dict[str, Any]:
         "amount_estimated": data.amount_estimated,
         "end_date_estimated": data.end_date_estimated,
         "note": data.note.strip(),
+        "expected_end_date": data.expected_end_date,
+        "actual_end_date": data.actual_end_date,
+        "renewal_decision_date": data.renewal_decision_date,
+        "successor_id": data.successor_id,
+        "programme_envelope": data.programme_envelope,
     }
 
 
@@ -145,7 +173,7 @@ def _record(session: Session, name: FundingEvent, initiative: Initiative, actor_
 
 
 def add_stream(session: Session, initiative: Initiative, data: FundingInput, *, actor_id: int | None) -> FundingStream:
-    _validate(session, data).raise_if_any()
+    _validate(session, data, initiative_id=initiative.id).raise_if_any()
     now = clock.now()
     stream = FundingStream(initiative_id=initiative.id, created_at=now)
     _apply(stream, data)
@@ -184,7 +212,7 @@ def add_streams(session: Session, items: Sequence[tuple[int, FundingInput]], *, 
 
 
 def update_stream(session: Session, stream: FundingStream, data: FundingInput, *, actor_id: int | None) -> FundingStream:
-    _validate(session, data).raise_if_any()
+    _validate(session, data, stream_id=stream.id, initiative_id=stream.initiative_id).raise_if_any()
     before = snapshot(stream)
     _apply(stream, data)
     session.flush()

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from hub.auth.access import manager_required
 from hub.db import get_session
 from hub.errors import ValidationFailed
+from hub.formatting import day
 from hub.forms import show_domain_errors
 from hub.funding import service
 from hub.funding.forms import FundingForm
@@ -22,9 +23,13 @@ from hub.stakeholders.service import list_organisations
 bp = Blueprint("funding", __name__)
 
 
-def _funding_form(obj: FundingStream | None = None) -> FundingForm:
+def _funding_form(initiative: Initiative, obj: FundingStream | None = None) -> FundingForm:
     form = FundingForm(obj=obj) if request.method == "GET" else FundingForm()
     form.funder_id.choices = [(o.id, o.name) for o in list_organisations(get_session())]
+    form.successor_id.choices = [(0, _("no successor recorded"))] + [
+        (s.id, f"{s.funder.name}, {day(s.start_date)} – {day(s.effective_end) if s.effective_end else _('open-ended')}")
+        for s in initiative.funding_streams if obj is None or s.id != obj.id
+    ]
     return form
 
 
@@ -51,7 +56,7 @@ def _save(form: FundingForm, initiative: Initiative, stream: FundingStream | Non
 @manager_required
 def create(initiative_id: int) -> Response | tuple[str, int]:
     initiative = get_initiative(get_session(), initiative_id)
-    form = _funding_form()
+    form = _funding_form(initiative)
     done = _save(form, initiative, None)
     if done is not None:
         return done
@@ -62,7 +67,7 @@ def create(initiative_id: int) -> Response | tuple[str, int]:
 @manager_required
 def edit(stream_id: int) -> Response | tuple[str, int]:
     stream = service.get_stream(get_session(), stream_id)
-    form = _funding_form(stream)
+    form = _funding_form(stream.initiative, stream)
     done = _save(form, stream.initiative, stream)
     if done is not None:
         return done

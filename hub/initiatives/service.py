@@ -17,7 +17,7 @@ from hub.errors import FieldErrors, NotFound
 from hub.db import bulk_insert, is_value_of, reserve_ids
 from hub.events import record_event
 from hub.events.service import EventDraft, record_events
-from hub.funding.horizon import horizons_query
+from hub.funding.horizon import horizons_query, money_ending_query
 from hub.funding.models import FundingStream
 from hub.initiatives.models import (
     Initiative,
@@ -298,7 +298,9 @@ def get_initiative(session: Session, initiative_id: int) -> Initiative:
     return initiative
 
 
-SORTS = ("name", "horizon", "start", "updated")
+SORTS = ("name", "horizon", "share_ending", "start", "updated")
+# "Share ending" without a window of its own looks this many months ahead.
+SHARE_ENDING_MONTHS = 12
 
 
 @dataclass
@@ -310,6 +312,7 @@ class InitiativeFilter:
     region: str | None = None
     funder_id: int | None = None
     horizon_months: int | None = None  # funding ends within N months from today
+    ending_months: int | None = None  # some money (not the last euro, maybe) ends within N months from today
     status: str | None = None
     sort: str = "name"
     locale: str = "nl"  # names sort in the language the user reads them in
@@ -319,6 +322,14 @@ def list_initiatives(session: Session, flt: InitiativeFilter, *, limit: int | No
     """Initiatives matching ``flt`` with their funding horizon, in the requested order."""
     horizons = horizons_query().subquery()
     query = select(Initiative, horizons.c.horizon).outerjoin(horizons, horizons.c.initiative_id == Initiative.id)
+    today = clock.today()
+    if flt.ending_months is not None or flt.sort == "share_ending":
+        months = flt.ending_months if flt.ending_months is not None else SHARE_ENDING_MONTHS
+        money = money_ending_query(today, today + timedelta(days=round(months * 30.44))).subquery()
+        query = query.outerjoin(money, money.c.initiative_id == Initiative.id)
+        if flt.ending_months is not None:
+            query = query.where(money.c.ending > 0)
+        share = money.c.ending / func.nullif(money.c.running, 0)
     if flt.kind:
         query = query.where(Initiative.kind == flt.kind)
     if flt.status:
@@ -338,7 +349,6 @@ def list_initiatives(session: Session, flt: InitiativeFilter, *, limit: int | No
     if flt.funder_id:
         query = query.where(Initiative.id.in_(select(FundingStream.initiative_id).where(FundingStream.funder_id == flt.funder_id)))
     if flt.horizon_months is not None:
-        today = clock.today()
         query = query.where(horizons.c.horizon.is_not(None), horizons.c.horizon >= today,
                             horizons.c.horizon <= today + timedelta(days=round(flt.horizon_months * 30.44)))
     shown_name = func.lower(func.coalesce(
@@ -347,6 +357,7 @@ def list_initiatives(session: Session, flt: InitiativeFilter, *, limit: int | No
     order = {
         "name": (shown_name,),
         "horizon": (horizons.c.horizon.is_(None), horizons.c.horizon, shown_name),
+        "share_ending": (share.is_(None), share.desc(), shown_name) if flt.sort == "share_ending" else (),
         "start": (Initiative.start_date.desc(), shown_name),
         "updated": (Initiative.updated_at.desc(),),
     }[flt.sort if flt.sort in SORTS else "name"]

@@ -1,20 +1,20 @@
 """Pages for browsing, creating and editing initiatives."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from hub import regions
+from hub import clock, regions
 from hub.auth.access import manager_required
 from hub.db import get_session
 from hub.errors import ValidationFailed
 from hub.events import history_of
 from hub.formatting import locale_code
 from hub.forms import show_domain_errors
-from hub.funding.horizon import funding_horizon
+from hub.funding.horizon import funding_horizon, stream_cliffs
 from hub.funding.timeline import timeline_svg
 from hub.initiatives import service
 from hub.initiatives.forms import KIND_LABELS, STATUS_LABELS, InitiativeForm, advice_choices
@@ -26,16 +26,23 @@ from hub.stakeholders.service import list_organisations
 bp = Blueprint("initiatives", __name__, url_prefix="/initiatives")
 
 
+def _months(value: str) -> int | None:
+    """A month count from the query string; out of range (or not a number) means no filter, never a 500."""
+    return int(value) if value.isdigit() and int(value) <= 1200 else None
+
+
 def filter_from_args() -> service.InitiativeFilter:
     args = request.args
     months = args.get("horizon_months", "")
+    ending = args.get("ending_months", "")
     funder = args.get("funder", "")
     return service.InitiativeFilter(
         kind=args.get("kind") or None,
         theme=args.get("theme") or None,
         region=args.get("region") or None,
         funder_id=int(funder) if funder.isdigit() else None,
-        horizon_months=int(months) if months.isdigit() else None,
+        horizon_months=_months(months),
+        ending_months=_months(ending),
         status=args.get("status") or None,
         sort=args.get("sort", "name"),
         locale=locale_code(),
@@ -69,6 +76,7 @@ def detail(initiative_id: int) -> str:
         initiative=initiative,
         horizon=horizon,
         timeline=timeline_svg(initiative.funding_streams, locale_code()),
+        stream_cliffs=stream_cliffs(initiative.funding_streams, current_app.config["RENEWAL_LEAD_DAYS"], since=clock.today()),
         history=history_of(session, "initiative", initiative.id),
         kinds=KIND_LABELS,
         statuses=STATUS_LABELS,

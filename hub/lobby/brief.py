@@ -13,14 +13,15 @@ from datetime import date
 from decimal import Decimal
 from typing import ClassVar
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from hub import advice, clock
-from hub.formatting import day, locale_code, money
-from hub.funding.horizon import funding_horizon, horizons_query
+from hub.formatting import day, locale_code, money, percent
+from hub.funding.horizon import StreamCliff, funding_horizon, horizons_query, stream_cliffs
 from hub.funding.models import FundingStream
 from hub.initiatives.models import Initiative
 from hub.lobby import chart as charts
@@ -70,6 +71,8 @@ class Brief:
     priorities: list[PriorityFacts]
     at_risk: list[AtRisk]
     open_actions: list[LobbyAction] = field(default_factory=list)
+    # Streams ending in the window while their initiative goes on: money at risk short of a full cliff.
+    partial: list[tuple[Initiative, StreamCliff]] = field(default_factory=list)
 
     @property
     def overdue(self) -> list[LobbyAction]:
@@ -111,7 +114,7 @@ def _at_risk(session: Session, priorities: list[LobbyPriority], scope: LobbyPrio
             if item.initiative_id is not None:
                 cited[item.initiative_id].append(priority.rank)
     streams = session.scalars(select(FundingStream).where(
-        FundingStream.initiative_id.in_([r[0].id for r in rows]), FundingStream.end_date >= today)).all()
+        FundingStream.initiative_id.in_([r[0].id for r in rows]), FundingStream.effective_end >= today)).all()
     running: dict[int, list[FundingStream]] = defaultdict(list)
     for stream in streams:
         running[stream.initiative_id].append(stream)
@@ -126,6 +129,22 @@ def _at_risk(session: Session, priorities: list[LobbyPriority], scope: LobbyPrio
     return result
 
 
+def _partial_cliffs(session: Session, scope: LobbyPriority | None, today: date, limit: date) -> list[tuple[Initiative, StreamCliff]]:
+    """Streams without successor ending between today and ``limit`` while their initiative's funding goes on
+    past ``limit`` (initiatives whose horizon falls within it are at risk as a whole already)."""
+    ending = select(FundingStream.initiative_id).where(
+        FundingStream.effective_end >= today, FundingStream.effective_end <= limit, FundingStream.successor_id.is_(None))
+    query = select(Initiative).where(Initiative.id.in_(ending)).options(selectinload(Initiative.funding_streams))
+    if scope is not None:
+        query = query.where(Initiative.id.in_([e.initiative_id for e in scope.evidence if e.initiative_id]))
+    lead_days = current_app.config["RENEWAL_LEAD_DAYS"]
+    rows = [(initiative, cliff) for initiative in session.scalars(query)
+            if (horizon := funding_horizon(initiative.funding_streams)) is None or horizon > limit
+            for cliff in stream_cliffs(initiative.funding_streams, lead_days, since=today)
+            if cliff.end <= limit and not cliff.last and not cliff.successor and not cliff.stream.programme_envelope]
+    return sorted(rows, key=lambda row: (row[1].end, row[0].name_key))
+
+
 def build_brief(session: Session, cycle: LobbyCycle, scope: LobbyPriority | None = None) -> Brief:
     today = clock.today()
     limit = months_after(today, RISK_MONTHS)
@@ -137,6 +156,7 @@ def build_brief(session: Session, cycle: LobbyCycle, scope: LobbyPriority | None
         priorities=[_priority_facts(p, partners) for p in in_scope],
         at_risk=_at_risk(session, list(cycle.priorities), scope, today, limit),
         open_actions=actions,
+        partial=_partial_cliffs(session, scope, today, limit),
     )
 
 
@@ -325,6 +345,15 @@ def brief_blocks(brief: Brief) -> list[Block]:
         )))
     else:
         blocks.append(Paragraph(_("No initiative's funding ends within %(months)s months.", months=RISK_MONTHS), "note"))
+    if brief.partial:
+        blocks.append(Heading(_("Initiatives losing part of their funding"), 2))
+        blocks.append(Paragraph(_("Funding streams that end within %(months)s months with no successor recorded, while the "
+                                  "initiative keeps other funding.", months=RISK_MONTHS)))
+        blocks.append(Table("partial-cliffs", (_("Initiative"), _("Funder"), _("Funding ends"), _("Amount ending"),
+                                               _("Share of its funding")), tuple(
+            Row((initiative.name_in(locale), cliff.stream.funder.name, day(cliff.end),
+                 money(cliff.stream.amount, cliff.stream.currency), percent(cliff.share)))
+            for initiative, cliff in brief.partial)))
 
     blocks.append(Heading(_("Open actions"), 1))
     if brief.open_actions:
