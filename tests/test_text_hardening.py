@@ -288,9 +288,9 @@ def test_the_funding_form_refuses_far_dates_and_odd_numbers(client: HubClient, d
         "funder_id": funder.id, "kind": "temporary", "start_date": "2024-01-01", "currency": "EUR", **change})
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    field = next(iter(change))
+    field, value = next(iter(change.items()))
     assert {"end_date": "Funding end must lie between 1950 and 2100.", "start_date": "Funding start must lie between 1950 and 2100.",
-            "amount": "Amount must be a number.", "cofinancing_share": "Co-financing share must be a number."}[field] in page
+            "amount": f"“{value}” is not an amount", "cofinancing_share": f"“{value}” is not a percentage."}[field] in page
     assert db.scalar(select(FundingStream.id)) is None
     assert client.get(f"/initiatives/{initiative.id}").status_code == 200
 
