@@ -118,11 +118,6 @@ def follow_events(session: Session) -> int:
     return len(batch)
 
 
-def _members_may_see(public: ColumnElement[bool]) -> ColumnElement[bool]:
-    """Public events reach every subscription; the others only those of active members."""
-    return or_(public, AlertSubscription.user_id.in_(select(User.id).where(User.active.is_(True))))
-
-
 def _initiative_sources(batch: Sequence[Event], first: int, last: int) -> list[Subquery]:
     """(event_id, initiative_id) relations: one query for events about an initiative, one row per other event naming one."""
     offset = case((Event.name.in_(REMINDERS), cast(Event.payload["offset"].as_integer(), String)), else_=None)
@@ -147,13 +142,19 @@ def owner_active() -> ColumnElement[bool]:
     return or_(AlertSubscription.user_id.is_(None), AlertSubscription.user_id.in_(select(User.id).where(User.active)))
 
 
+def may_receive(public: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Deactivated owners get nothing; members-only events (``public`` false) reach only subscriptions with an
+    owner, who is then an active member."""
+    return and_(owner_active(), or_(public, AlertSubscription.user_id.is_not(None)))
+
+
 def _initiative_matches(about: Subquery, central: str) -> list[Select]:
     """(subscription_id, event_id) for the initiative-derived scopes of the events in ``about``."""
     sub = AlertSubscription
     chosen = literal(",") + func.coalesce(sub.reminder_offsets, literal(central)) + literal(",")
     at_offset = or_(about.c.offset.is_(None), chosen.like(literal("%,") + about.c.offset + literal(",%")))
     active = and_(sub.status == SubscriptionStatus.ACTIVE, sub.confirmed_at < about.c.occurred_at, at_offset,
-                  owner_active(), _members_may_see(about.c.public))
+                  may_receive(about.c.public))
     links = organisation_links()
 
     def scoped(kind: ScopeKind) -> ColumnElement[bool]:
@@ -187,7 +188,7 @@ def _subject_matches(first: int, last: int) -> list[Select]:
     return [
         select(sub.id, Event.id).select_from(Event).join(sub, and_(
             sub.status == SubscriptionStatus.ACTIVE, sub.confirmed_at < Event.occurred_at, sub.scope_kind == Event.subject_type,
-            sub.scope_key == cast(Event.subject_id, String), owner_active(), _members_may_see(Event.public),
+            sub.scope_key == cast(Event.subject_id, String), may_receive(Event.public),
         )).where(in_range, other_subject),
         select(sub.id, Event.id).select_from(Event).join(sub, and_(sub.id == Event.subject_id, owner_active()))
         .where(in_range, Event.subject_type == SUBSCRIPTION_SUBJECT, Event.name.in_(OWNER_NOTICES)),
